@@ -39,9 +39,7 @@ def as_class_index(target: ArrayLike, n_classes: int, batch_shape: tuple[int, ..
     if idx.dtype == np.bool_ or not np.issubdtype(idx.dtype, np.integer):
         raise ValueError(f"a class index must be an integer: got {idx.dtype}")
     if np.any(idx < 0) or np.any(idx >= n_classes):
-        raise ValueError(
-            f"class index out of range: must be 0 to {n_classes - 1} for {n_classes} classes"
-        )
+        raise ValueError(f"class index out of range: must be 0 to {n_classes - 1} for {n_classes} classes")
     try:
         return np.broadcast_to(idx.astype(np.intp), batch_shape)
     except ValueError:

@@ -49,10 +49,7 @@ def reference(
         loss = -mpmath.fsum(yi * lp for yi, lp in zip(y, log_p, strict=True) if yi != 0)
         t = mpmath.mpf(float(temperature))
         # p_k - 1 as minus the sum of the other outputs: no cancellation at p_k ~ 1.
-        grad = [
-            (-mpmath.fsum(p[:i] + p[i + 1 :]) if yi == 1 else p[i] - yi) / t
-            for i, yi in enumerate(y)
-        ]
+        grad = [(-mpmath.fsum(p[:i] + p[i + 1 :]) if yi == 1 else p[i] - yi) / t for i, yi in enumerate(y)]
         return (
             float(loss),
             np.array([float(g) for g in grad]),

@@ -36,9 +36,7 @@ def test_logsumexp_and_log_softmax_values() -> None:
 def test_temperature_scales_logits_and_gradient() -> None:
     z = np.array([1.0, 2.0, 3.0])
     np.testing.assert_allclose(softmax(z, 2.0), softmax(z / 2.0), rtol=1e-15)
-    np.testing.assert_allclose(
-        grad_logits(z, 1, 2.0), (softmax(z / 2.0) - one_hot(1, 3)) / 2.0, rtol=1e-14
-    )
+    np.testing.assert_allclose(grad_logits(z, 1, 2.0), (softmax(z / 2.0) - one_hot(1, 3)) / 2.0, rtol=1e-14)
 
 
 def test_broadcasts_over_leading_axes() -> None:
@@ -92,10 +90,7 @@ def test_gradient_agrees_with_finite_differences(z: np.ndarray, data: st.DataObj
     k = data.draw(st.integers(0, z.shape[-1] - 1))
     h = 1e-6
     fd = np.array(
-        [
-            (cross_entropy(z + h * e, k) - cross_entropy(z - h * e, k)) / (2 * h)
-            for e in np.eye(z.shape[-1])
-        ]
+        [(cross_entropy(z + h * e, k) - cross_entropy(z - h * e, k)) / (2 * h) for e in np.eye(z.shape[-1])]
     )
     np.testing.assert_allclose(grad_logits(z, k), fd, atol=1e-8)
     jac_fd = np.array([(softmax(z + h * e) - softmax(z - h * e)) / (2 * h) for e in np.eye(z.shape[-1])]).T

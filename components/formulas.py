@@ -1,0 +1,116 @@
+"""LaTeX with the live numbers in it, built from an Explanation (no maths recomputed)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from components.numbers import is_rounding_zero, tex, tex_probability
+from core.explanation import Explanation
+
+#: Sums with more terms than this are written with their middle elided.
+MAX_TERMS = 5
+HEAD, TAIL = 1, 1
+
+
+def elide(terms: Sequence[str], keep: Sequence[int] = (), max_terms: int = MAX_TERMS) -> list[str]:
+    r"""Keep the first and last terms of a long sum, and those at ``keep``; ``\cdots`` for each gap."""
+    n = len(terms)
+    if n <= max_terms:
+        return list(terms)
+    visible = sorted({*range(HEAD), *range(n - TAIL, n), *(i for i in keep if 0 <= i < n)})
+    out: list[str] = []
+    previous = -1
+    for i in visible:
+        if i - previous == 2:  # a gap of one term: show it rather than a ⋯
+            out.append(terms[i - 1])
+        elif i - previous > 2:
+            out.append(r"\cdots")
+        out.append(terms[i])
+        previous = i
+    return out
+
+
+def tex_sum(terms: Sequence[str], keep: Sequence[int] = ()) -> str:
+    return " + ".join(elide(terms, keep))
+
+
+def tex_vector(entries: Sequence[str], keep: Sequence[int] = ()) -> str:
+    """A column vector; long ones keep their first and last entries (and ``keep``) around ``\vdots``."""
+    rows = [r"\vdots" if e == r"\cdots" else e for e in elide(entries, keep)]
+    return r"\begin{pmatrix}" + r" \\ ".join(rows) + r"\end{pmatrix}"
+
+
+def aligned(first: str, *rest: str) -> str:
+    """A chain of equalities, one per line: the first flush left, the rest indented under it.
+
+    Left-aligned lines keep a long chain inside a narrow column.
+    """
+    lines = [f"&{first}", *(rf"&\quad {line}" for line in rest)]
+    return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
+
+
+def sub(i: int) -> str:
+    """Subscript for class ``i`` (0-based): numbered from 1, as in the tutorial."""
+    return f"{i + 1}"
+
+
+def probabilities_sum(expl: Explanation) -> str:
+    """``sum_i p_i = 0.2 + 0.6 + 0.2 = 1``."""
+    terms = [tex_probability(p, q) for p, q in zip(expl.p, expl.one_minus_p, strict=True)]
+    return aligned(
+        rf"\sum_{{i=1}}^{{{expl.n_classes}}} p_i",
+        rf"= {tex_sum(terms, [expl.target])}",
+        rf"= {tex(expl.p_sum)}",
+    )
+
+
+def softmax_definition(expl: Explanation) -> str:
+    k = sub(expl.target)
+    return (
+        r"p_i = \frac{e^{z_i}}{\sum_{k=1}^{H} e^{z_k}}, \qquad "
+        rf"p_{{{k}}} = \frac{{e^{{{tex(float(expl.z[expl.target]))}}}}}{{\sum_k e^{{z_k}}}} "
+        rf"= {tex_probability(expl.p_target, float(expl.one_minus_p[expl.target]))}"
+    )
+
+
+def loss_value(expl: Explanation) -> str:
+    """``E = -sum_i y_i ln p_i = -ln p_k = -ln 0.2 = 1.6094``."""
+    k = sub(expl.target)
+    p_k = expl.p_target
+    if p_k >= 1e-300:
+        middle = rf"-\ln {tex_probability(p_k, float(expl.one_minus_p[expl.target]))}"
+    else:  # p underflows: ln p is still known from log-sum-exp
+        middle = rf"-({tex(float(expl.log_p[expl.target]))})"
+    return aligned(
+        rf"E = -\sum_{{i=1}}^{{{expl.n_classes}}} y_i \ln p_i = -\ln p_{{{k}}}",
+        rf"= {middle} = {tex(expl.loss)}",
+    )
+
+
+def gradient_vector(expl: Explanation) -> str:
+    """``dE/dz = p - y``, as column vectors with the live numbers."""
+    diffs = [
+        f"{tex_probability(p, q)} - {int(y)}"
+        for p, q, y in zip(expl.p, expl.one_minus_p, expl.y, strict=True)
+    ]
+    values = [tex(g) for g in expl.grad]
+    keep = [expl.target]
+    lhs = r"\frac{\partial E}{\partial z} = p - y"
+    if expl.n_classes > MAX_TERMS:  # the table beside it lists every p_i - y_i
+        return rf"{lhs} = {tex_vector(values, keep)}"
+    return rf"{lhs} = {tex_vector(diffs, keep)} = {tex_vector(values, keep)}"
+
+
+def descent_sum(expl: Explanation) -> str:
+    """The arrows sum to 0: the true class's push up, ``1 - p_k``, equals all the others' pushes down."""
+    k = expl.target
+    others = [tex(float(p)) for i, p in enumerate(expl.p) if i != k]
+    total = -expl.grad_sum
+    scale = float(abs(expl.descent).max())
+    total_tex = "0" if is_rounding_zero(total, scale) else tex(total)
+    return aligned(
+        rf"\sum_{{i=1}}^{{{expl.n_classes}}} \Big(-\frac{{\partial E}}{{\partial z_i}}\Big)",
+        rf"= (1 - p_{{{sub(k)}}}) - \sum_{{i \ne {sub(k)}}} p_i",
+        rf"= {tex(float(expl.descent[k]))} - \left({tex_sum(others)}\right)",
+        rf"= 1 - \sum_i p_i = {total_tex}",
+    )
