@@ -84,18 +84,14 @@ def gradient_figure(expl: Explanation) -> go.Figure:
     colours = theme.class_colours(n, expl.target)
     descent = expl.descent.tolist()
     fig = go.Figure()
-    fig.add_trace(
-        go.Bar(x=xs, y=descent, width=0.08, marker={"color": colours}, hoverinfo="skip", name="shaft")
-    )
+    fig.add_trace(go.Bar(x=xs, y=descent, width=0.08, marker={"color": colours}, hoverinfo="skip", name="shaft"))
     fig.add_trace(
         go.Scatter(
             x=xs,
             y=descent,
             mode="markers",
             marker={
-                "symbol": [
-                    "triangle-up" if d > 0 else "triangle-down" if d < 0 else "circle" for d in descent
-                ],
+                "symbol": ["triangle-up" if d > 0 else "triangle-down" if d < 0 else "circle" for d in descent],
                 "size": 18,
                 "color": colours,
             },

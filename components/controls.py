@@ -16,6 +16,7 @@ from typing import Any
 
 import streamlit as st
 
+from core.derivation import DEFAULT_X
 from core.explanation import WORKED_EXAMPLE_TARGET, WORKED_EXAMPLE_Z, State
 
 N_MIN, N_MAX, N_DEFAULT = 2, 10, len(WORKED_EXAMPLE_Z)
@@ -23,6 +24,14 @@ Z_MIN, Z_MAX, Z_STEP = -10.0, 10.0, 0.1
 #: Default logits: the worked example's, then 0 for classes 4 to 10.
 Z_DEFAULTS: tuple[float, ...] = WORKED_EXAMPLE_Z + (0.0,) * (N_MAX - len(WORKED_EXAMPLE_Z))
 Y_DEFAULT = WORKED_EXAMPLE_TARGET + 1  # on screen and in the URL, classes count from 1
+
+#: The views of the page: tab labels, and the values of the `view` parameter.
+VIEWS = ("Explore", "Derivation")
+#: Derivation steps: `all`, or one step at a time.
+N_STEPS = 7
+STEP_ALL = "all"
+STEP_OPTIONS = (STEP_ALL, *(str(k) for k in range(1, N_STEPS + 1)))
+X_MIN, X_MAX, X_STEP = -3.0, 3.0, 0.5
 
 #: Parameters Streamlit itself reads (embedding); never reported as unknown.
 STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
@@ -35,8 +44,22 @@ def z_key(i: int) -> str:
     return f"z{i + 1}"
 
 
+def x_key(j: int) -> str:
+    """URL/widget key of the layer input ``j`` (0-based): ``x1`` … ``x3``."""
+    return f"x{j + 1}"
+
+
 def known_params() -> frozenset[str]:
-    return frozenset({"n", "y", *(z_key(i) for i in range(N_MAX))})
+    return frozenset(
+        {
+            "n",
+            "y",
+            "view",
+            "step",
+            *(z_key(i) for i in range(N_MAX)),
+            *(x_key(j) for j in range(len(DEFAULT_X))),
+        }
+    )
 
 
 def shown(value: str) -> str:
@@ -64,16 +87,27 @@ def parse_n(values: Sequence[str]) -> int | None:
     return n if N_MIN <= n <= N_MAX else None
 
 
-def parse_z(values: Sequence[str]) -> float | None:
-    """A logit from the URL, or None if it cannot be used (as Streamlit's slider decides)."""
+def parse_number(values: Sequence[str], low: float, high: float) -> float | None:
+    """A slider's number from the URL, or None if it cannot be used (as Streamlit's slider decides)."""
     value = _single(values)
     if value is None:
         return None
     try:
-        z = float(value)
+        number = float(value)
     except ValueError:
         return None
-    return z if math.isfinite(z) and Z_MIN <= z <= Z_MAX else None
+    return number if math.isfinite(number) and low <= number <= high else None
+
+
+def parse_z(values: Sequence[str]) -> float | None:
+    """A logit from the URL, or None if it cannot be used."""
+    return parse_number(values, Z_MIN, Z_MAX)
+
+
+def parse_choice(values: Sequence[str], options: Sequence[str]) -> str | None:
+    """One of ``options`` given verbatim, or None."""
+    value = _single(values)
+    return value if value in options else None
 
 
 def parse_y(values: Sequence[str], n_classes: int) -> int | None:
@@ -120,6 +154,23 @@ def check_query_params(params: Mapping[str, Sequence[str]]) -> list[str]:
             f"Link parameter `y` {_problem(params['y'])}: the true class must be a class "
             f"number from 1 to {n}. Showing class {Y_DEFAULT} as the true class."
         )
+    if "view" in params and parse_choice(params["view"], VIEWS) is None:
+        notices.append(
+            f"Link parameter `view` {_problem(params['view'])}: it must be one of "
+            f"{', '.join(VIEWS)}. Showing {VIEWS[0]}."
+        )
+    if "step" in params and parse_choice(params["step"], STEP_OPTIONS) is None:
+        notices.append(
+            f"Link parameter `step` {_problem(params['step'])}: it must be {STEP_ALL} or a step "
+            f"from 1 to {N_STEPS}. Showing all steps."
+        )
+    for j, default in enumerate(DEFAULT_X):
+        key = x_key(j)
+        if key in params and parse_number(params[key], X_MIN, X_MAX) is None:
+            notices.append(
+                f"Link parameter `{key}` {_problem(params[key])}: a layer input must be a number from "
+                f"{X_MIN:g} to {X_MAX:g}. Showing the default {key} = {default:g}."
+            )
     unknown = sorted(set(params) - known_params() - STREAMLIT_PARAMS)
     if unknown:
         listed = ", ".join(shown(name) for name in unknown[:5]) + (" …" if len(unknown) > 5 else "")
@@ -210,3 +261,45 @@ def render_controls(on_reset: Callable[[], None] = WORKED_EXAMPLE.apply) -> Stat
         for i in range(n)
     )
     return State(z=z, target=y - 1)
+
+
+def _move_step(delta: int) -> None:
+    current = STEP_OPTIONS.index(st.session_state.get("step", STEP_ALL))
+    st.session_state["step"] = STEP_OPTIONS[min(max(current + delta, 0), N_STEPS)]
+
+
+def render_step_controls() -> int:
+    """Previous / step / next, for a lecture; returns the step shown (0 for all of them)."""
+    previous, choice, following = st.columns([1, 5, 1], vertical_alignment="bottom")
+    step = str(
+        choice.radio(
+            "Step (all at once for reading, one at a time for a lecture)",
+            options=STEP_OPTIONS,
+            key="step",
+            bind="query-params",
+            horizontal=True,
+        )
+    )
+    index = STEP_OPTIONS.index(step)
+    previous.button("◀ Previous", on_click=_move_step, args=(-1,), disabled=index == 0, width="stretch")
+    following.button("Next ▶", on_click=_move_step, args=(1,), disabled=index == N_STEPS, width="stretch")
+    return index
+
+
+def render_layer_inputs() -> tuple[float, ...]:
+    """The inputs ``x`` of the layer in step 7."""
+    columns = st.columns(len(DEFAULT_X))
+    return tuple(
+        float(
+            column.slider(
+                f"input x{j + 1}",
+                min_value=X_MIN,
+                max_value=X_MAX,
+                value=default,
+                step=X_STEP,
+                key=x_key(j),
+                bind="query-params",
+            )
+        )
+        for j, (column, default) in enumerate(zip(columns, DEFAULT_X, strict=True))
+    )

@@ -16,9 +16,7 @@ def numbers_table(expl: Explanation) -> pd.DataFrame:
     """Every number of the view in one table, one row per class (all strings, formatted once)."""
     return pd.DataFrame(
         {
-            "class": [
-                f"{label} (true)" if i == expl.target else label for i, label in enumerate(expl.state.labels)
-            ],
+            "class": [f"{label} (true)" if i == expl.target else label for i, label in enumerate(expl.state.labels)],
             "logit z": [fmt(float(v)) for v in expl.z],
             "p = softmax(z)": [fmt_probability(p, q) for p, q in zip(expl.p, expl.one_minus_p, strict=True)],
             "y": [str(int(v)) for v in expl.y],
@@ -33,9 +31,7 @@ def headline(expl: Explanation) -> None:
     predicted_label = expl.state.label(expl.predicted)
     cols = st.columns(3)
     cols[0].metric("Cross-entropy loss E", fmt(expl.loss))
-    cols[1].metric(
-        f"p of the true class ({true_label})", fmt_probability(expl.p_target, expl.one_minus_p[expl.target])
-    )
+    cols[1].metric(f"p of the true class ({true_label})", fmt_probability(expl.p_target, expl.one_minus_p[expl.target]))
     verdict = "right" if expl.is_correct else "wrong"
     cols[2].metric(
         "Network predicts",

@@ -49,6 +49,16 @@ def aligned(first: str, *rest: str) -> str:
     return r"\begin{aligned}" + r" \\ ".join(lines) + r"\end{aligned}"
 
 
+def stacked(*lines: str) -> str:
+    """Separate equations, one per line, all flush left."""
+    return r"\begin{aligned}" + r" \\ ".join(f"&{line}" for line in lines) + r"\end{aligned}"
+
+
+def tex_row(entries: Sequence[str], keep: Sequence[int] = ()) -> str:
+    """A row vector ``(a, b, c)``; long ones elided around ``keep``."""
+    return r"\left(" + r",\ ".join(elide(entries, keep)) + r"\right)"
+
+
 def sub(i: int) -> str:
     """Subscript for class ``i`` (0-based): numbered from 1, as in the tutorial."""
     return f"{i + 1}"
@@ -89,10 +99,7 @@ def loss_value(expl: Explanation) -> str:
 
 def gradient_vector(expl: Explanation) -> str:
     """``dE/dz = p - y``, as column vectors with the live numbers."""
-    diffs = [
-        f"{tex_probability(p, q)} - {int(y)}"
-        for p, q, y in zip(expl.p, expl.one_minus_p, expl.y, strict=True)
-    ]
+    diffs = [f"{tex_probability(p, q)} - {int(y)}" for p, q, y in zip(expl.p, expl.one_minus_p, expl.y, strict=True)]
     values = [tex(g) for g in expl.grad]
     keep = [expl.target]
     lhs = r"\frac{\partial E}{\partial z} = p - y"

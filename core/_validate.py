@@ -52,9 +52,7 @@ def as_distribution(target: ArrayLike, shape: tuple[int, ...]) -> Array:
     """Return a probability vector (soft target) broadcast to the logits' ``shape``."""
     y = np.asarray(target, dtype=np.float64)
     if y.ndim == 0 or y.shape[-1] != shape[-1]:
-        raise ValueError(
-            f"a target distribution needs one probability per class ({shape[-1]}): got shape {y.shape}"
-        )
+        raise ValueError(f"a target distribution needs one probability per class ({shape[-1]}): got shape {y.shape}")
     if not np.all(np.isfinite(y)) or np.any(y < 0.0):
         raise ValueError("a target distribution must hold finite probabilities >= 0")
     total = y.sum(axis=-1)

@@ -61,9 +61,7 @@ def test_loss_point_sits_on_the_curve() -> None:
 def test_formulas_carry_the_live_numbers(state: State) -> None:
     expl = explain(state)
     loss_tex = formulas.loss_value(expl)
-    assert loss_tex.endswith(
-        f"= {tex(float(cross_entropy(np.array(state.z), state.target)))}" + r"\end{aligned}"
-    )
+    assert loss_tex.endswith(f"= {tex(float(cross_entropy(np.array(state.z), state.target)))}" + r"\end{aligned}")
     assert f"p_{{{state.target + 1}}}" in loss_tex
     grad_tex = formulas.gradient_vector(expl)
     for value in grad_logits(np.array(state.z), state.target)[[0, state.target, -1]]:
@@ -119,9 +117,7 @@ def test_parse_y_counts_from_one() -> None:
 
 
 def test_check_query_params_names_each_problem() -> None:
-    notices = check_query_params(
-        {"n": ["4"], "z1": ["abc"], "z6": ["1"], "y": ["9"], "zz": ["1"], "embed": ["true"]}
-    )
+    notices = check_query_params({"n": ["4"], "z1": ["abc"], "z6": ["1"], "y": ["9"], "zz": ["1"], "embed": ["true"]})
     assert len(notices) == 4
     assert "`z1`" in notices[0]
     assert "`z6`" in notices[1]

@@ -89,9 +89,7 @@ def test_properties(z: np.ndarray, shift: float, data: st.DataObject) -> None:
 def test_gradient_agrees_with_finite_differences(z: np.ndarray, data: st.DataObject) -> None:
     k = data.draw(st.integers(0, z.shape[-1] - 1))
     h = 1e-6
-    fd = np.array(
-        [(cross_entropy(z + h * e, k) - cross_entropy(z - h * e, k)) / (2 * h) for e in np.eye(z.shape[-1])]
-    )
+    fd = np.array([(cross_entropy(z + h * e, k) - cross_entropy(z - h * e, k)) / (2 * h) for e in np.eye(z.shape[-1])])
     np.testing.assert_allclose(grad_logits(z, k), fd, atol=1e-8)
     jac_fd = np.array([(softmax(z + h * e) - softmax(z - h * e)) / (2 * h) for e in np.eye(z.shape[-1])]).T
     np.testing.assert_allclose(softmax_jacobian(z), jac_fd, atol=1e-8)

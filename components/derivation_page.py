@@ -1,0 +1,52 @@
+"""The derivation view: step navigation, the steps with live numbers, the download."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import controls
+from components.derivation import Step, steps, to_markdown
+from components.explorer import PLOT_CONFIG
+from core.derivation import DEFAULT_X, derive
+from core.explanation import Explanation
+
+LAYER_STEP = 7
+
+
+def render_step(step: Step, key: str) -> None:
+    st.subheader(step.title)
+    for i, (kind, content) in enumerate(step.blocks):
+        if kind == "text":
+            st.markdown(str(content))
+        elif kind == "latex":
+            st.latex(str(content))
+        elif kind == "table":
+            st.table(content, hide_index=True)
+        elif kind == "figure":
+            st.plotly_chart(content, config=PLOT_CONFIG, key=f"{key}_figure_{i}")
+
+
+def render(expl: Explanation) -> None:
+    """Draw the derivation for the current logits and true class: all steps, or the one chosen."""
+    shown = controls.render_step_controls()
+    visible = range(1, controls.N_STEPS + 1) if shown == 0 else [shown]
+    boxes = {k: st.container() for k in visible}
+    x = DEFAULT_X
+    if LAYER_STEP in boxes:
+        with boxes[LAYER_STEP]:
+            content = st.container()
+            st.caption("Change the layer's inputs x: b follows so that z stays the logits set in the sidebar.")
+            x = controls.render_layer_inputs()
+        boxes[LAYER_STEP] = content
+    derivation = derive(expl, x)
+    for k, step in enumerate(steps(derivation), start=1):
+        if k in boxes:
+            with boxes[k]:
+                render_step(step, key=f"step{k}")
+    st.download_button(
+        "Download this derivation (Markdown with LaTeX)",
+        data=to_markdown(derivation),
+        file_name="softmax-cross-entropy-derivation.md",
+        mime="text/markdown",
+        icon="⬇️",
+    )
