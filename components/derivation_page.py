@@ -33,6 +33,8 @@ def render(expl: Explanation) -> None:
     boxes = {k: st.container() for k in visible}
     x = DEFAULT_X
     if LAYER_STEP in boxes:
+        # The layer's inputs x are needed before the numbers exist, yet sit below step 7's text:
+        # reserve the text's place first, draw the inputs under it, fill the text in afterwards.
         with boxes[LAYER_STEP]:
             content = st.container()
             st.caption("Change the layer's inputs x: b follows so that z stays the logits set in the sidebar.")

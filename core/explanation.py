@@ -8,8 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from core._validate import Array, as_class_index, as_logits
-from core.loss import grad_logits, one_hot
-from core.softmax import softmax_jacobian, softmax_parts
+from core.loss import grad_from_parts, one_hot
+from core.softmax import jacobian_from_parts, softmax_parts
 
 #: The tutorial's worked example: S(Z) = [0.2, 0.6, 0.2] from Z = [0, ln 3, 0], true class 1.
 WORKED_EXAMPLE_Z: tuple[float, ...] = (0.0, math.log(3.0), 0.0)
@@ -90,7 +90,7 @@ def explain(state: State) -> Explanation:
     parts = softmax_parts(z)
     p = parts.probabilities()
     log_p = parts.log_probabilities()
-    grad = grad_logits(z, target)
+    grad = grad_from_parts(parts, target)
     return Explanation(
         state=state,
         z=z,
@@ -101,7 +101,7 @@ def explain(state: State) -> Explanation:
         loss=float(-log_p[target]),
         grad=grad,
         descent=-grad,
-        jacobian=softmax_jacobian(z),
+        jacobian=jacobian_from_parts(parts),
         predicted=int(parts.argmax),
         p_sum=math.fsum(p.tolist()),
         grad_sum=math.fsum(grad.tolist()),

@@ -53,7 +53,11 @@ def grad_logits(z: ArrayLike, target: ArrayLike, temperature: float = 1.0) -> Ar
     from the factored softmax, so it stays tiny and negative (never 0) when the
     prediction is confident and right.
     """
-    parts = softmax_parts(z, temperature)
+    return grad_from_parts(softmax_parts(z, temperature), target)
+
+
+def grad_from_parts(parts: SoftmaxParts, target: ArrayLike) -> Array:
+    """:func:`grad_logits` from an already factored softmax."""
     p = parts.probabilities()
     one_minus_p = parts.one_minus_probabilities()
     if is_class_index(target):

@@ -153,7 +153,11 @@ def softmax_jacobian(z: ArrayLike, temperature: float = 1.0) -> Array:
     The diagonal is ``p_i (1 - p_i) / T`` (the ``i = j`` case), the rest
     ``-p_i p_j / T`` (the ``i != j`` case); in matrix form ``(diag(p) - p p^T) / T``.
     """
-    parts = softmax_parts(z, temperature)
+    return jacobian_from_parts(softmax_parts(z, temperature))
+
+
+def jacobian_from_parts(parts: SoftmaxParts) -> Array:
+    """:func:`softmax_jacobian` from an already factored softmax."""
     p = parts.probabilities()
     jac = -p[..., :, None] * p[..., None, :]
     diag = p * parts.one_minus_probabilities()
