@@ -110,7 +110,8 @@ def forward_pass(d: Derivation) -> Step:
 
 def rules(d: Derivation) -> Step:
     z1 = tex(float(d.expl.z[0]))
-    p1 = _p(d, 0)
+    k = d.expl.target
+    pk = _p(d, k)
     return Step(
         "2. The rules we need",
         [
@@ -127,8 +128,8 @@ def rules(d: Derivation) -> Step:
             ),
             (
                 "latex",
-                rf"\frac{{d}}{{dx}} \ln x = \frac{{1}}{{x}}, \quad\text{{e.g. at }} p_1 = {p1}:\ "
-                rf"\frac{{1}}{{{p1}}} = {tex(1.0 / float(d.expl.p[0]))} \qquad \text{{(step 4)}}",
+                rf"\frac{{d}}{{dx}} \ln x = \frac{{1}}{{x}}, \quad\text{{e.g. at }} p_{{{sub(k)}}} = {pk}:\ "
+                rf"\frac{{1}}{{{pk}}} = {tex(-float(d.dE_dp[k]))} \qquad \text{{(step 4)}}",
             ),
             (
                 "latex",
@@ -259,7 +260,7 @@ def numerical_check(d: Derivation) -> Step:
             "logit": [f"z{i + 1}" for i in range(e.n_classes)],
             "p − y (algebra)": [fmt(float(v), 10) for v in e.grad],
             f"finite difference, h = {FD_STEP:g}": [fmt(float(v), 10) for v in d.fd_grad],
-            "difference": [fmt(float(v), 2) for v in e.grad - d.fd_grad],
+            "difference": [fmt(float(v), 2) for v in d.fd_differences],
         }
     )
     return Step(
@@ -286,11 +287,6 @@ def on_to_the_weights(d: Derivation) -> Step:
     small = n <= MAX_TERMS
     w_tex = tex_matrix(layer.W) if small else r"W"
     dw_tex = tex_matrix(layer.dW) if small else r"(p - y)\,x^\top"
-    fd_max = max(
-        float(np.max(np.abs(layer.dW - layer.fd_dW))),
-        float(np.max(np.abs(layer.db - layer.fd_db))),
-        float(np.max(np.abs(layer.dx - layer.fd_dx))),
-    )
     keep = [d.expl.target]
     return Step(
         "7. On to the weights",
@@ -320,7 +316,7 @@ def on_to_the_weights(d: Derivation) -> Step:
             (
                 "text",
                 f"Checked by finite differences on every entry of W, b and x: the largest difference is "
-                f"{fmt(fd_max, 2)}. ∂E/∂x is what the layer below receives: back-propagation goes on.",
+                f"{fmt(layer.fd_error, 2)}. ∂E/∂x is what the layer below receives: back-propagation goes on.",
             ),
         ],
     )

@@ -59,6 +59,15 @@ class LinearLayer:
     fd_db: Array
     fd_dx: Array
 
+    @property
+    def fd_error(self) -> float:
+        """Largest difference between the analytic gradients of W, b, x and their finite differences."""
+        return max(
+            float(np.max(np.abs(self.dW - self.fd_dW))),
+            float(np.max(np.abs(self.db - self.fd_db))),
+            float(np.max(np.abs(self.dx - self.fd_dx))),
+        )
+
 
 @dataclass(frozen=True)
 class Derivation:
@@ -73,8 +82,14 @@ class Derivation:
     layer: LinearLayer
 
     @property
+    def fd_differences(self) -> Array:
+        """Analytic ``p - y`` minus its finite-difference estimate, per logit."""
+        result: Array = self.expl.grad - self.fd_grad
+        return result
+
+    @property
     def fd_error(self) -> float:
-        return float(np.max(np.abs(self.expl.grad - self.fd_grad)))
+        return float(np.max(np.abs(self.fd_differences)))
 
 
 def linear_layer(expl: Explanation, x: tuple[float, ...] = DEFAULT_X) -> LinearLayer:
