@@ -7,8 +7,6 @@ from numpy.typing import ArrayLike, NDArray
 
 Array = NDArray[np.float64]
 
-#: Largest class count the core is specified and tested for.
-MAX_CLASSES = 10_000
 #: A probability vector may miss a total of 1 by at most this much.
 TARGET_SUM_TOLERANCE = 1e-9
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.controls import shown
 from components.numbers import fmt
 from core import cross_entropy, softmax
 
@@ -133,8 +134,16 @@ def test_bad_url_values_give_a_notice_and_the_default(params: dict[str, str], na
     notices = [w.value for w in at.warning]
     assert len(notices) == 1, notices
     assert named in notices[0]
-    assert "<script>" not in notices[0] or "`" in notices[0]  # shown as code, never as markup
     assert loss_shown(at) == "1.6094"  # the default view, not an exception
+
+
+@pytest.mark.parametrize("value", ["<script>alert(1)</script>", "[click](http://example.com)", "**bold** $x$"])
+def test_a_typed_value_is_quoted_as_code_in_the_notice(value: str) -> None:
+    at = run_app(z1=value)
+    notices = [w.value for w in at.warning]
+    assert len(notices) == 1
+    assert shown(value) in notices[0]  # inside a code span: never HTML, Markdown or LaTeX
+    assert notices[0].count(value) == 1
 
 
 def test_notice_survives_a_rerun_of_the_session() -> None:
