@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import controls, derivation_page, explorer
+from components import compare_page, controls, derivation_page, explorer, learning_page
 from core.explanation import explain
 
 st.set_page_config(page_title="Softmax & cross-entropy, live", page_icon="∂", layout="wide")
@@ -22,10 +22,8 @@ st.markdown(
     "Drag a logit in the sidebar: every probability, the loss and every gradient arrow follow at once. "
     "The page opens on the tutorial's worked example: outputs **[0.2, 0.6, 0.2]**, true class **1**."
 )
-explore_tab, derivation_tab = st.tabs(controls.VIEWS, key="view", bind="query-params")
-if explore_tab.open:
-    with explore_tab:
-        explorer.render(explanation)
-if derivation_tab.open:
-    with derivation_tab:
-        derivation_page.render(explanation)
+renderers = (explorer.render, derivation_page.render, learning_page.render, compare_page.render)
+for tab, render in zip(st.tabs(controls.VIEWS, key="view", bind="query-params"), renderers, strict=True):
+    if tab.open:  # only the open tab is computed and drawn
+        with tab:
+            render(explanation)

@@ -14,8 +14,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
 import streamlit as st
 
+from core import grad_logits
 from core.derivation import DEFAULT_X
 from core.explanation import WORKED_EXAMPLE_TARGET, WORKED_EXAMPLE_Z, State
 
@@ -26,12 +28,21 @@ Z_DEFAULTS: tuple[float, ...] = WORKED_EXAMPLE_Z + (0.0,) * (N_MAX - len(WORKED_
 Y_DEFAULT = WORKED_EXAMPLE_TARGET + 1  # on screen and in the URL, classes count from 1
 
 #: The views of the page: tab labels, and the values of the `view` parameter.
-VIEWS = ("Explore", "Derivation")
+VIEWS = ("Explore", "Derivation", "Learning", "Compare")
 #: Derivation steps: `all`, or one step at a time.
 N_STEPS = 7
 STEP_ALL = "all"
 STEP_OPTIONS = (STEP_ALL, *(str(k) for k in range(1, N_STEPS + 1)))
 X_MIN, X_MAX, X_STEP = -3.0, 3.0, 0.5
+#: Learning view: learning rate, number of steps, the two logits of the landscape.
+LR_MIN, LR_MAX, LR_STEP, LR_DEFAULT = 0.1, 5.0, 0.1, 1.0
+STEPS_MIN, STEPS_MAX, STEPS_STEP, STEPS_DEFAULT = 10, 300, 10, 100
+AXES_DEFAULT = (1, 2)  # z1 across, z2 up
+#: Compare view: temperature, label smoothing, the shift of the log-sum-exp demo.
+TEMPERATURE_OPTIONS = ("0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10", "20")
+T_DEFAULT = "1"
+EPS_MIN, EPS_MAX, EPS_STEP, EPS_DEFAULT = 0.0, 0.3, 0.01, 0.1
+SHIFT_MIN, SHIFT_MAX, SHIFT_DEFAULT = -1000, 1000, 720
 
 #: Parameters Streamlit itself reads (embedding); never reported as unknown.
 STREAMLIT_PARAMS = frozenset({"embed", "embed_options"})
@@ -56,6 +67,13 @@ def known_params() -> frozenset[str]:
             "y",
             "view",
             "step",
+            "lr",
+            "steps",
+            "zi",
+            "zj",
+            "T",
+            "eps",
+            "c",
             *(z_key(i) for i in range(N_MAX)),
             *(x_key(j) for j in range(len(DEFAULT_X))),
         }
@@ -97,6 +115,15 @@ def parse_number(values: Sequence[str], low: float, high: float) -> float | None
     except ValueError:
         return None
     return number if math.isfinite(number) and low <= number <= high else None
+
+
+def parse_int(values: Sequence[str], low: int, high: int) -> int | None:
+    """A whole number from the URL within [low, high], or None."""
+    value = _single(values)
+    if value is None or not re.fullmatch(r"-?[0-9]{1,6}", value):
+        return None
+    number = int(value)
+    return number if low <= number <= high else None
 
 
 def parse_z(values: Sequence[str]) -> float | None:
@@ -171,6 +198,37 @@ def check_query_params(params: Mapping[str, Sequence[str]]) -> list[str]:
                 f"Link parameter `{key}` {_problem(params[key])}: a layer input must be a number from "
                 f"{X_MIN:g} to {X_MAX:g}. Showing the default {key} = {default:g}."
             )
+    numbers = (
+        ("lr", "the learning rate", LR_MIN, LR_MAX, LR_DEFAULT),
+        ("eps", "the label smoothing ε", EPS_MIN, EPS_MAX, EPS_DEFAULT),
+    )
+    for key, what, low, high, default_value in numbers:
+        if key in params and parse_number(params[key], low, high) is None:
+            notices.append(
+                f"Link parameter `{key}` {_problem(params[key])}: {what} must be a number from "
+                f"{low:g} to {high:g}. Showing {key} = {default_value:g}."
+            )
+    whole_numbers = (
+        ("steps", "the number of descent steps", STEPS_MIN, STEPS_MAX, STEPS_DEFAULT),
+        ("c", "the shift c", SHIFT_MIN, SHIFT_MAX, SHIFT_DEFAULT),
+    )
+    for key, what, int_low, int_high, int_default in whole_numbers:
+        if key in params and parse_int(params[key], int_low, int_high) is None:
+            notices.append(
+                f"Link parameter `{key}` {_problem(params[key])}: {what} must be a whole number from "
+                f"{int_low} to {int_high}. Showing {key} = {int_default}."
+            )
+    for key, default_axis in zip(("zi", "zj"), AXES_DEFAULT, strict=True):
+        if key in params and parse_y(params[key], n) is None:
+            notices.append(
+                f"Link parameter `{key}` {_problem(params[key])}: an axis of the landscape must be a "
+                f"logit number from 1 to {n}. Showing z{default_axis}."
+            )
+    if "T" in params and parse_choice(params["T"], TEMPERATURE_OPTIONS) is None:
+        notices.append(
+            f"Link parameter `T` {_problem(params['T'])}: the temperature must be one of "
+            f"{', '.join(TEMPERATURE_OPTIONS)}. Showing T = {T_DEFAULT}."
+        )
     unknown = sorted(set(params) - known_params() - STREAMLIT_PARAMS)
     if unknown:
         listed = ", ".join(shown(name) for name in unknown[:5]) + (" …" if len(unknown) > 5 else "")
@@ -207,9 +265,13 @@ WORKED_EXAMPLE = Preset("Tutorial's worked example", N_DEFAULT, WORKED_EXAMPLE_Z
 
 
 def _keep_true_class_in_range() -> None:
-    """When the number of classes shrinks below the true class, make the last class the true one."""
-    if st.session_state.get("y", Y_DEFAULT) > st.session_state["n"]:
-        st.session_state["y"] = st.session_state["n"]
+    """When the number of classes shrinks below a chosen class, choose the last class instead."""
+    n = st.session_state["n"]
+    if st.session_state.get("y", Y_DEFAULT) > n:
+        st.session_state["y"] = n
+    for key, other in (("zi", "zj"), ("zj", "zi")):
+        if key in st.session_state and st.session_state[key] > n:
+            st.session_state[key] = n if st.session_state.get(other) != n else n - 1
 
 
 def render_controls(on_reset: Callable[[], None] = WORKED_EXAMPLE.apply) -> State:
@@ -302,4 +364,156 @@ def render_layer_inputs() -> tuple[float, ...]:
             )
         )
         for j, (column, default) in enumerate(zip(columns, DEFAULT_X, strict=True))
+    )
+
+
+@dataclass(frozen=True)
+class LearningSettings:
+    """The learning view's choices: rate, steps, and the landscape's two logits (0-based)."""
+
+    learning_rate: float
+    steps: int
+    i: int
+    j: int
+    axes_note: str | None = None  # why the axes shown differ from those chosen
+
+
+DESCENT_KEY = "_descent"  # (start logits, steps taken, logits after the last step)
+
+
+def _set_logits(z: Sequence[float]) -> None:
+    for i, value in enumerate(z):
+        st.session_state[z_key(i)] = float(value)
+
+
+def _take_descent_step(z: tuple[float, ...], target: int, learning_rate: float) -> None:
+    """One step ``z <- z - lr (p - y)`` on the sidebar's logits, kept within the sliders' range."""
+    start, taken, last = st.session_state.get(DESCENT_KEY, (z, 0, z))
+    if tuple(last) != z:  # the logits were moved by hand since: count from here
+        start, taken = z, 0
+    moved = tuple(min(max(v, Z_MIN), Z_MAX) for v in (np.asarray(z) - learning_rate * grad_logits(z, target)).tolist())
+    _set_logits(moved)
+    st.session_state[DESCENT_KEY] = (start, taken + 1, moved)
+
+
+def _undo_descent_steps() -> None:
+    start, _, _ = st.session_state.pop(DESCENT_KEY)
+    _set_logits(start)
+
+
+def descent_steps_taken(z: tuple[float, ...]) -> int:
+    """How many single steps led to the logits ``z`` (0 once they are moved by hand)."""
+    _, taken, last = st.session_state.get(DESCENT_KEY, (z, 0, z))
+    return int(taken) if tuple(last) == z else 0
+
+
+def render_learning_controls(state: State) -> LearningSettings:
+    """Learning rate, number of steps, one-step and undo buttons, and the landscape's axes."""
+    n = state.n_classes
+    rate_col, steps_col, step_col, undo_col = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
+    learning_rate = float(
+        rate_col.slider(
+            "Learning rate η",
+            min_value=LR_MIN,
+            max_value=LR_MAX,
+            value=LR_DEFAULT,
+            step=LR_STEP,
+            format="%.1f",
+            key="lr",
+            bind="query-params",
+        )
+    )
+    steps = int(
+        steps_col.slider(
+            "Steps in the animation",
+            min_value=STEPS_MIN,
+            max_value=STEPS_MAX,
+            value=STEPS_DEFAULT,
+            step=STEPS_STEP,
+            key="steps",
+            bind="query-params",
+        )
+    )
+    taken = descent_steps_taken(state.z)
+    step_col.button(
+        "Take one step ▶",
+        on_click=_take_descent_step,
+        args=(state.z, state.target, learning_rate),
+        help="Moves the logits in the sidebar by −η (p − y); the link follows.",
+        width="stretch",
+    )
+    undo_col.button(
+        f"Undo {taken} step{'s' if taken != 1 else ''}" if taken else "Undo steps",
+        on_click=_undo_descent_steps,
+        disabled=taken == 0,
+        help="Back to the logits before the first step.",
+        width="stretch",
+    )
+    left, right = st.columns(2)
+    options = list(range(1, n + 1))
+    i = int(
+        left.selectbox(
+            "Landscape: across, logit",
+            options=options,
+            index=AXES_DEFAULT[0] - 1,
+            format_func=str,
+            key="zi",
+            bind="query-params",
+        )
+    )
+    j = int(
+        right.selectbox(
+            "Landscape: up, logit",
+            options=options,
+            index=AXES_DEFAULT[1] - 1,
+            format_func=str,
+            key="zj",
+            bind="query-params",
+        )
+    )
+    note = None
+    if i == j:
+        j = i % n + 1
+        note = f"Both axes were logit {i}: showing z{i} across and z{j} up."
+    return LearningSettings(learning_rate, steps, i - 1, j - 1, note)
+
+
+def render_temperature_control() -> float:
+    return float(
+        st.select_slider(
+            "Temperature T",
+            options=TEMPERATURE_OPTIONS,
+            value=T_DEFAULT,
+            key="T",
+            bind="query-params",
+        )
+    )
+
+
+def render_smoothing_control() -> float:
+    return float(
+        st.slider(
+            "Label smoothing ε",
+            min_value=EPS_MIN,
+            max_value=EPS_MAX,
+            value=EPS_DEFAULT,
+            step=EPS_STEP,
+            format="%.2f",
+            key="eps",
+            bind="query-params",
+        )
+    )
+
+
+def render_shift_control() -> int:
+    return int(
+        st.slider(
+            "Shift every logit by c",
+            min_value=SHIFT_MIN,
+            max_value=SHIFT_MAX,
+            value=SHIFT_DEFAULT,
+            step=1,
+            key="c",
+            bind="query-params",
+        )
     )

@@ -5,6 +5,7 @@ All vectorised: the landscape evaluates a whole grid of logit vectors in one cal
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -39,23 +40,41 @@ def descend(
     learning_rate: float,
     steps: int,
     temperature: float = 1.0,
+    free: Sequence[int] | None = None,
 ) -> Trajectory:
     """Run ``steps`` steps of gradient descent on the logits from ``z0``.
 
     ``target`` is a class index or a (soft) distribution, as in :func:`cross_entropy`.
+    ``free`` lists the logits that move (all of them when None); the others are
+    held, as on a landscape over two logits. ``grad`` is always the full gradient.
     """
+    base = as_logits(z0)
+    moves = np.ones(base.shape[-1], dtype=np.float64)
+    if free is not None:
+        if not all(0 <= k < base.shape[-1] for k in free):
+            raise ValueError(f"free logits must be class indices 0 to {base.shape[-1] - 1}: got {list(free)}")
+        moves[:] = 0.0
+        moves[list(free)] = 1.0
+    return descend_batch(base, target, learning_rate, steps, temperature, moves)
+
+
+def descend_batch(
+    z0: Array, target: ArrayLike, learning_rate: float, steps: int, temperature: float, moves: Array
+) -> Trajectory:
+    """Descent for a batch of starts at once; ``moves`` (0 or 1, broadcast to ``z0``) says which logits move."""
     if not (np.isfinite(learning_rate) and learning_rate > 0.0):
         raise ValueError(f"learning rate must be a finite number > 0: got {learning_rate!r}")
     if steps < 0:
         raise ValueError(f"steps must be >= 0: got {steps}")
     t = as_temperature(temperature)
-    z = np.empty((steps + 1, *np.shape(as_logits(z0))), dtype=np.float64)
-    z[0] = as_logits(z0)
+    z = np.empty((steps + 1, *z0.shape), dtype=np.float64)
+    z[0] = z0
     grad = np.empty_like(z)
+    step_size = learning_rate * moves
     for step in range(steps + 1):
         grad[step] = grad_logits(z[step], target, t)
         if step < steps:
-            z[step + 1] = z[step] - learning_rate * grad[step]
+            z[step + 1] = z[step] - step_size * grad[step]
     return Trajectory(z=z, p=softmax(z, t), loss=cross_entropy(z, target, t), grad=grad)
 
 
@@ -71,14 +90,28 @@ class Landscape:
 
 
 def landscape(
-    z: ArrayLike, target: int, i: int, j: int, half_width: float = 6.0, points: int = 200, temperature: float = 1.0
+    z: ArrayLike,
+    target: int,
+    i: int,
+    j: int,
+    half_width: float = 6.0,
+    points: int = 200,
+    temperature: float = 1.0,
+    span_i: tuple[float, float] | None = None,
+    span_j: tuple[float, float] | None = None,
 ) -> Landscape:
-    """Evaluate ``E`` and its descent direction on a ``points`` x ``points`` grid around ``z``."""
+    """Evaluate ``E`` and its descent direction on a ``points`` x ``points`` grid.
+
+    The grid spans ``z_i +- half_width`` and ``z_j +- half_width`` unless ``span_i``
+    or ``span_j`` give the range of that axis.
+    """
     base = as_logits(z)
     if i == j or not (0 <= i < base.size and 0 <= j < base.size):
         raise ValueError(f"need two different logits among {base.size}: got {i + 1} and {j + 1}")
-    axis_i = base[i] + np.linspace(-half_width, half_width, points)
-    axis_j = base[j] + np.linspace(-half_width, half_width, points)
+    low_i, high_i = span_i if span_i is not None else (base[i] - half_width, base[i] + half_width)
+    low_j, high_j = span_j if span_j is not None else (base[j] - half_width, base[j] + half_width)
+    axis_i = np.linspace(low_i, high_i, points)
+    axis_j = np.linspace(low_j, high_j, points)
     grid = np.broadcast_to(base, (points, points, base.size)).copy()
     grid[:, :, i] = axis_i[None, :]
     grid[:, :, j] = axis_j[:, None]
@@ -128,3 +161,97 @@ def naive_softmax(z: ArrayLike) -> Array:
         e = np.exp(np.asarray(z, dtype=np.float64))
         result: Array = e / np.sum(e, axis=-1, keepdims=True)
     return result
+
+
+#: Losses of the iso-loss lines drawn on the simplex.
+ISO_LOSS_LEVELS: tuple[float, ...] = (0.1, 0.25, 0.5, 1.0, 2.0, 3.0)
+#: Grid points per axis of the landscape sent to the browser (the field arrows use every 10th).
+LANDSCAPE_POINTS = 101
+#: Room around the current point and the path on the landscape, in logit units.
+LANDSCAPE_MARGIN = 4.0
+
+
+@dataclass(frozen=True)
+class Simplex:
+    """A trajectory of probability vectors drawn on a triangle: true class, its rival, the rest.
+
+    With 3 classes the corners are the three classes. With more, the third corner
+    holds the sum of all the other classes; with 2 it is empty and every point
+    lies on one edge. Iso-loss lines are straight: ``E = -ln p_true`` is constant
+    where ``p_true`` is.
+    """
+
+    true_class: int
+    rival: int
+    rest: tuple[int, ...]
+    path: Array  # (steps + 1, 3): p_true, p_rival, p_rest
+    iso_loss: Array  # the levels E
+    iso_p_true: Array  # p_true = e^-E on each level
+
+
+def simplex_path(p: ArrayLike, target: int) -> Simplex:
+    """Place the rows of ``p`` on the triangle; the rival is the other class most likely in row 0."""
+    probs = np.atleast_2d(np.asarray(p, dtype=np.float64))
+    n = probs.shape[-1]
+    if not 0 <= target < n:
+        raise ValueError(f"class index out of range: must be 0 to {n - 1}: got {target}")
+    others = [k for k in range(n) if k != target]
+    rival = others[int(np.argmax(probs[0, others]))]
+    rest = tuple(k for k in others if k != rival)
+    path = np.stack([probs[:, target], probs[:, rival], probs[:, list(rest)].sum(axis=-1)], axis=-1)
+    levels = np.asarray(ISO_LOSS_LEVELS, dtype=np.float64)
+    return Simplex(target, rival, rest, path, levels, np.exp(-levels))
+
+
+@dataclass(frozen=True)
+class Learning:
+    """The numbers of the learning view, from one call.
+
+    ``descent`` moves every logit; ``path`` moves only ``z_i`` and ``z_j`` (the others
+    held), so that it stays on the drawn ``landscape`` of those two logits.
+    """
+
+    i: int
+    j: int
+    learning_rate: float
+    descent: Trajectory
+    path: Trajectory
+    landscape: Landscape
+    simplex: Simplex
+
+
+def _window(values: Array, centre: float) -> tuple[float, float]:
+    low = min(float(values.min()), centre - LANDSCAPE_MARGIN) - 0.5
+    high = max(float(values.max()), centre + LANDSCAPE_MARGIN) + 0.5
+    return low, high
+
+
+def learn(
+    z: ArrayLike,
+    target: int,
+    learning_rate: float,
+    steps: int,
+    i: int,
+    j: int,
+    points: int = LANDSCAPE_POINTS,
+) -> Learning:
+    """Descent from ``z``, the landscape over ``z_i``, ``z_j`` around its path, and the simplex."""
+    base = as_logits(z)
+    if base.ndim != 1:
+        raise ValueError("learn() takes one logit vector")
+    moves = np.ones((2, base.size), dtype=np.float64)
+    moves[1] = 0.0
+    moves[1, [i, j]] = 1.0
+    # Both descents in one batch: row 0 moves every logit, row 1 only z_i and z_j.
+    both = descend_batch(np.stack([base, base]), target, learning_rate, steps, 1.0, moves)
+    full, path = (Trajectory(both.z[:, r], both.p[:, r], both.loss[:, r], both.grad[:, r]) for r in range(2))
+    land = landscape(
+        base,
+        target,
+        i,
+        j,
+        points=points,
+        span_i=_window(path.z[:, i], float(base[i])),
+        span_j=_window(path.z[:, j], float(base[j])),
+    )
+    return Learning(i, j, learning_rate, full, path, land, simplex_path(full.p, target))

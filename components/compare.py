@@ -1,0 +1,231 @@
+"""Figures of the compare view: temperature, label smoothing, squared error, log-sum-exp."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import plotly.graph_objects as go
+from plotly.subplots import make_subplots
+
+from components import theme
+from components.charts import plotly_text
+from components.learning import _class_style
+from components.numbers import fmt
+from core.comparisons import TEMPERATURES, SmoothingComparison
+from core.explanation import State
+
+HEIGHT = 420
+
+
+def temperature_figure(state: State, sweep: np.ndarray, limit: np.ndarray, temperature: float) -> go.Figure:
+    """``p_k`` against ``T`` (log axis), the chosen ``T`` marked, both limits labelled."""
+    n = state.n_classes
+    fig = go.Figure()
+    temps = TEMPERATURES.tolist()
+    for k in range(n):
+        label = plotly_text(state.label(k))
+        fig.add_trace(
+            go.Scatter(
+                x=temps,
+                y=sweep[:, k].tolist(),
+                mode="lines",
+                line=_class_style(state, k),
+                name=label,
+                hovertemplate=f"{label}: p = %{{y:.4f}} at T = %{{x:.3g}}<extra></extra>",
+            )
+        )
+    fig.add_trace(
+        go.Scatter(
+            x=[TEMPERATURES[0]] * n,
+            y=limit.tolist(),
+            mode="markers",
+            marker={"size": 11, "symbol": "square", "color": theme.class_colours(n, state.target)},
+            hoverinfo="skip",
+        )
+    )
+    fig.add_hline(
+        y=1.0 / n,
+        line={"color": theme.NEUTRAL, "dash": "dot"},
+        annotation_text=f"uniform 1/H = {fmt(1.0 / n)}",
+        annotation_position="top right",
+    )
+    fig.add_vline(
+        x=temperature,
+        line={"color": theme.ACCENT, "width": 3},
+        annotation_text=f"T = {fmt(temperature)}",
+        annotation_position="top",
+    )
+    fig.add_annotation(
+        x=math.log10(TEMPERATURES[0]),
+        y=1.08,
+        text="T → 0: all on the argmax",
+        showarrow=False,
+        xanchor="left",
+    )
+    fig.update_layout(theme.base_layout("p = softmax(z / T) as the temperature changes", HEIGHT))
+    fig.update_layout(
+        xaxis={"type": "log", "dtick": 1, "title": "temperature T (log scale)", "fixedrange": True},
+        yaxis={"range": [-0.03, 1.15], "tickvals": [0, 0.25, 0.5, 0.75, 1], "title": "p", "fixedrange": True},
+        margin={"l": 60, "r": 20, "t": 60, "b": 60},
+    )
+    return fig
+
+
+def smoothing_figure(state: State, comparison: SmoothingComparison) -> go.Figure:
+    """Side by side: the logit gap over the steps, and the size of the gradient (log scale)."""
+    steps = list(range(comparison.hard.z.shape[0]))
+    eps = fmt(comparison.epsilon)
+    fig = make_subplots(
+        rows=1,
+        cols=2,
+        horizontal_spacing=0.12,
+        subplot_titles=("logit gap: true minus largest other", "size of the gradient |p − y| (log scale)"),
+    )
+    hard_style = {"color": theme.OTHER_CLASS, "width": 3}
+    soft_style = {"color": theme.TRUE_CLASS, "width": 3, "dash": "dash"}
+    for col, (hard, soft) in enumerate(
+        ((comparison.gap_hard, comparison.gap_soft), (comparison.norm_hard, comparison.norm_soft)), start=1
+    ):
+        floor = 1e-17 if col == 2 else None
+        for values, style, name in ((hard, hard_style, "one-hot y"), (soft, soft_style, f"smoothed y′, ε = {eps}")):
+            shown = values.tolist() if floor is None else [max(float(v), floor) for v in values]
+            fig.add_trace(
+                go.Scatter(
+                    x=steps,
+                    y=shown,
+                    mode="lines",
+                    line=style,
+                    name=name,
+                    legendgroup=name,
+                    showlegend=col == 1,
+                    hovertemplate=f"{name}: %{{y:.4g}} at step %{{x}}<extra></extra>",
+                ),
+                row=1,
+                col=col,
+            )
+    if math.isfinite(comparison.target_gap):
+        fig.add_hline(
+            y=comparison.target_gap,
+            line={"color": theme.TRUE_CLASS, "dash": "dot"},
+            annotation_text=f"p = y′ at gap {fmt(comparison.target_gap)}",
+            annotation_position="bottom right",
+            row=1,
+            col=1,
+        )
+    fig.update_layout(theme.base_layout("One-hot against smoothed targets, same start, η = 2", HEIGHT))
+    fig.update_layout(
+        showlegend=True,
+        legend={"orientation": "h", "x": 0.0, "y": -0.2, "xanchor": "left"},
+        margin={"l": 60, "r": 20, "t": 80, "b": 90},
+    )
+    fig.update_xaxes(title="step", fixedrange=True)
+    fig.update_yaxes(fixedrange=True)
+    fig.update_yaxes(type="log", exponentformat="power", row=1, col=2)
+    fig.update_annotations(font={"size": theme.FONT_SIZE - 1})
+    return fig
+
+
+def squared_error_figure(gaps: np.ndarray, ce: np.ndarray, se: np.ndarray) -> go.Figure:
+    """Gradient norms of both losses as the wrong class's logit gap grows (log scale)."""
+    fig = go.Figure()
+    for values, name, style in (
+        (ce, "cross-entropy", {"color": theme.OTHER_CLASS, "width": 4}),
+        (se, "squared error Σ(p − y)²", {"color": theme.ACCENT, "width": 4, "dash": "dash"}),
+    ):
+        fig.add_trace(
+            go.Scatter(
+                x=gaps.tolist(),
+                y=values.tolist(),
+                mode="lines",
+                line=style,
+                name=name,
+                hovertemplate=f"{name}: |∂/∂z| = %{{y:.4g}} at gap %{{x:.1f}}<extra></extra>",
+            )
+        )
+        fig.add_annotation(
+            x=float(gaps[-1]),
+            y=math.log10(float(values[-1])),
+            text=f"{name}: {fmt(float(values[-1]))}",
+            showarrow=True,
+            arrowhead=2,
+            ax=-110,
+            ay=-30 if name == "cross-entropy" else 30,
+            font={"size": theme.FONT_SIZE - 1},
+        )
+    fig.update_layout(theme.base_layout("How hard each loss pushes a confidently wrong model", HEIGHT))
+    fig.update_layout(
+        showlegend=True,
+        legend={"orientation": "h", "x": 0.0, "y": -0.22, "xanchor": "left"},
+        xaxis={"title": "logit gap: wrong class minus true class, z = (0, gap, 0)", "fixedrange": True},
+        yaxis={"type": "log", "exponentformat": "power", "title": "size of the gradient |∂L/∂z|", "fixedrange": True},
+        margin={"l": 70, "r": 20, "t": 60, "b": 100},
+    )
+    return fig
+
+
+def log_sum_exp_figure(
+    shifts: np.ndarray,
+    naive: np.ndarray,
+    stable: np.ndarray,
+    nan_below: float,
+    nan_above: float,
+    shift: float,
+    label: str,
+) -> go.Figure:
+    """``p`` of the true class for ``z + c``: the naive formula breaks outside a window, the stable one never."""
+    fig = go.Figure()
+    low, high = float(shifts[0]), float(shifts[-1])
+    for x0, x1, text in (
+        (low, nan_below, "naive: every e^z → 0<br>0/0 = NaN"),
+        (nan_above, high, "naive: e^z → ∞<br>p = NaN or a wrong 0"),
+    ):
+        if x1 > x0:
+            fig.add_vrect(
+                x0=max(x0, low),
+                x1=min(x1, high),
+                fillcolor=theme.ACCENT,
+                opacity=0.15,
+                line_width=0,
+                annotation_text=text,
+                annotation_position="top left" if x0 == low else "top right",
+                annotation_font_size=theme.FONT_SIZE - 3,
+            )
+    naive_shown = [None if math.isnan(v) else float(v) for v in naive]
+    fig.add_trace(
+        go.Scatter(
+            x=shifts.tolist(),
+            y=stable.tolist(),
+            mode="lines",
+            line={"color": theme.OTHER_CLASS, "width": 6},
+            name="stable (log-sum-exp)",
+            hovertemplate="stable: p = %{y:.6g} at c = %{x}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=shifts.tolist(),
+            y=naive_shown,
+            mode="lines",
+            line={"color": theme.TRUE_CLASS, "width": 3, "dash": "dash"},
+            name="naive e^z / Σ e^z",
+            connectgaps=False,
+            hovertemplate="naive: p = %{y:.6g} at c = %{x}<extra></extra>",
+        )
+    )
+    fig.add_vline(
+        x=shift,
+        line={"color": theme.ACCENT, "width": 2},
+        annotation_text=f"c = {shift:g}",
+        annotation_position="bottom right",
+    )
+    fig.update_layout(theme.base_layout(f"p of {plotly_text(label)} for z + c: the same for every c", HEIGHT))
+    top = max(float(np.nanmax(stable)), 0.05)
+    fig.update_layout(
+        showlegend=True,
+        legend={"orientation": "h", "x": 0.0, "y": -0.22, "xanchor": "left"},
+        xaxis={"title": "shift c added to every logit", "range": [low, high], "fixedrange": True},
+        yaxis={"range": [0.0, min(1.0, top * 1.6) + 0.05], "title": "p", "fixedrange": True},
+        margin={"l": 60, "r": 20, "t": 60, "b": 100},
+    )
+    return fig

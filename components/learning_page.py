@@ -1,0 +1,93 @@
+"""The learning view: gradient descent on the logits, animated; the landscape; the simplex."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components import controls, learning
+from components.explorer import PLOT_CONFIG
+from components.numbers import fmt, fmt_signed
+from core.dynamics import Learning, learn
+from core.explanation import Explanation, State
+
+
+def descent_summary(state: State, result: Learning) -> str:
+    """What the animation shows, in words and numbers (also the chart's text alternative)."""
+    tr = result.descent
+    steps = tr.z.shape[0] - 1
+    k = state.target
+    true_label = state.label(k)
+    rise = float(tr.z[-1, k] - tr.z[0, k])
+    last_step = float(tr.z[-1, k] - tr.z[-2, k]) if steps else 0.0
+    return (
+        f"In {steps} steps with η = {fmt(result.learning_rate)}, the loss falls from "
+        f"**{fmt(float(tr.loss[0]))}** to **{fmt(float(tr.loss[-1]))}** and the probability of "
+        f"{true_label} rises from {fmt(float(tr.p[0, k]))} to {fmt(float(tr.p[-1, k]))}. "
+        f"The loss never reaches 0: each step moves the true logit z{k + 1} up by η(1 − p), "
+        f"which shrinks but stays positive (the last step: {fmt_signed(last_step)}; "
+        f"in total {fmt_signed(rise)}). With a one-hot target the true logit grows without bound "
+        "while the others sink; their sum never changes, because the gradient's entries sum to 0."
+    )
+
+
+def landscape_summary(state: State, result: Learning) -> str:
+    i, j = result.i, result.j
+    path = result.path
+    return (
+        f"The colours are the loss over z{i + 1} and z{j + 1}, the other logits held at their values; "
+        "contour labels give E. White arrows point the way gradient descent moves, −∂E/∂z, "
+        "and are long where the loss is steep. "
+        f"The path from **now** ({fmt(float(path.z[0, i]))}, {fmt(float(path.z[0, j]))}) follows them to "
+        f"({fmt(float(path.z[-1, i]))}, {fmt(float(path.z[-1, j]))}), where E = {fmt(float(path.loss[-1]))}. "
+        "Only these two logits move on this path, so it stays on the surface drawn."
+    )
+
+
+def simplex_summary(state: State, result: Learning) -> str:
+    sx = result.simplex
+    true_label, rival_label = state.label(sx.true_class), state.label(sx.rival)
+    if len(sx.rest) == 1:
+        corners = f"the third corner is {state.label(sx.rest[0])}"
+        regions = " Dashed lines split the triangle by the predicted class."
+    elif sx.rest:
+        corners = f"the third corner adds up the other {len(sx.rest)} classes"
+        regions = ""
+    else:
+        corners = "with two classes there is no third corner, so every point lies on the bottom-left edge"
+        regions = ""
+    start, end = sx.path[0], sx.path[-1]
+    return (
+        f"Every point is a probability vector: the top corner is {true_label} (true), bottom left its "
+        f"strongest rival {rival_label}; {corners}. Dotted lines join points of equal loss: since "
+        f"E = −ln p of {true_label}, they are straight, parallel to the bottom edge.{regions} "
+        f"The trajectory goes from p = {fmt(float(start[0]))} to {fmt(float(end[0]))} for {true_label}, "
+        "always towards the top corner, which it never reaches; × marks where it stops."
+    )
+
+
+def render(expl: Explanation) -> None:
+    """Draw the learning view for the sidebar's logits and true class."""
+    state = expl.state
+    st.markdown(
+        "Gradient descent moves every logit against its gradient: **z ← z − η (p − y)**. "
+        "Press ▶ Play to watch many steps (they run in your browser), or take one step at a time: "
+        "the sidebar's logits follow."
+    )
+    settings = controls.render_learning_controls(state)
+    if settings.axes_note:
+        st.info(settings.axes_note, icon="ℹ️")
+    result = learn(state.z, state.target, settings.learning_rate, settings.steps, settings.i, settings.j)
+    st.subheader("1. Gradient descent on the logits")
+    st.plotly_chart(
+        learning.descent_figure(state, result.descent, settings.learning_rate), config=PLOT_CONFIG, key="chart_descent"
+    )
+    st.markdown(descent_summary(state, result))
+    left, right = st.columns(2, gap="large")
+    with left:
+        st.subheader("2. The loss landscape")
+        st.plotly_chart(learning.landscape_figure(state, result), config=PLOT_CONFIG, key="chart_landscape")
+        st.caption(landscape_summary(state, result))
+    with right:
+        st.subheader("3. The probability simplex")
+        st.plotly_chart(learning.simplex_figure(state, result), config=PLOT_CONFIG, key="chart_simplex")
+        st.caption(simplex_summary(state, result))
