@@ -7,23 +7,29 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import compare_page, controls, derivation_page, explorer, learning_page
+from components import compare_page, controls, derivation_page, display, explorer, learning_page, quiz_page, share
 from core.explanation import explain
 
 st.set_page_config(page_title="Softmax & cross-entropy, live", page_icon="∂", layout="wide")
 
+controls.render_presenter_toggle()
+display.apply_presenter_style()
 for notice in controls.url_notices():
     st.warning(notice, icon="⚠️")
-state = controls.render_controls()
+state, name_notices = controls.render_controls()
+for notice in name_notices:
+    st.warning(notice, icon="⚠️")
 explanation = explain(state)
 
 st.title("Softmax, cross-entropy and ∂E/∂z = p − y")
-st.markdown(
-    "Drag a logit in the sidebar: every probability, the loss and every gradient arrow follow at once. "
-    "The page opens on the tutorial's worked example: outputs **[0.2, 0.6, 0.2]**, true class **1**."
-)
-renderers = (explorer.render, derivation_page.render, learning_page.render, compare_page.render)
+if not display.presenting():
+    st.markdown(
+        "Drag a logit in the sidebar: every probability, the loss and every gradient arrow follow at once. "
+        "The page opens on the tutorial's worked example: outputs **[0.2, 0.6, 0.2]**, true class **1**."
+    )
+renderers = (explorer.render, derivation_page.render, learning_page.render, compare_page.render, quiz_page.render)
 for tab, render in zip(st.tabs(controls.VIEWS, key="view", bind="query-params"), renderers, strict=True):
     if tab.open:  # only the open tab is computed and drawn
         with tab:
             render(explanation)
+share.render_share(controls.link_params(state.n_classes))

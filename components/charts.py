@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import html
-
 import plotly.graph_objects as go
 
 from components import theme
 from components.numbers import fmt, fmt_probability, fmt_signed
+from components.text import plotly_text
 from core.explanation import LOSS_CURVE_E, LOSS_CURVE_P, Explanation
-
-
-def plotly_text(text: str) -> str:
-    """Escape user text for Plotly, which would otherwise read tags such as ``<b>`` in labels."""
-    return html.escape(text, quote=False)
 
 
 def tick_labels(expl: Explanation) -> list[str]:

@@ -9,9 +9,9 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components import theme
-from components.charts import plotly_text
 from components.learning import _class_style
 from components.numbers import fmt
+from components.text import plotly_text
 from core.comparisons import TEMPERATURES, SmoothingComparison
 from core.explanation import State
 

@@ -6,10 +6,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from components import compare, controls
-from components.explorer import PLOT_CONFIG
+from components import compare, controls, display
 from components.formulas import aligned, stacked, tex_row
 from components.numbers import fmt, tex, tex_probability
+from components.text import md
 from core import grad_logits, softmax, softmax_parts
 from core.comparisons import (
     SHIFTS,
@@ -50,7 +50,7 @@ def render_temperature(state: State) -> None:
     p, one_minus_p = parts.probabilities(), parts.one_minus_probabilities()
     grad = grad_logits(z, k, temperature)
     figure = compare.temperature_figure(state, temperature_sweep(z), argmax_limit(z), temperature)
-    st.plotly_chart(figure, config=PLOT_CONFIG, key="chart_temperature")
+    display.show_chart(figure, key="chart_temperature")
     t = tex(temperature)
     p_texts = [tex_probability(float(a), float(b)) for a, b in zip(p, one_minus_p, strict=True)]
     diff_terms = tex_row([text + (" - 1" if i == k else "") for i, text in enumerate(p_texts)], keep=[k])
@@ -64,7 +64,7 @@ def render_temperature(state: State) -> None:
         )
     )
     st.markdown(
-        f"At T = {fmt(temperature)} the true class ({state.label(k)}) has p = {fmt(float(p[k]))} and "
+        f"At T = {fmt(temperature)} the true class ({md(state.label(k))}) has p = {fmt(float(p[k]))} and "
         f"its gradient is {fmt(float(grad[k]))}. Squares at the left edge of the chart mark the argmax limit."
     )
     st.markdown("**Only differences between logits matter.** Adding the same c to every logit changes nothing:")
@@ -77,7 +77,7 @@ def render_temperature(state: State) -> None:
         for c in INVARIANCE_SHIFTS
     ]
     st.table(pd.DataFrame(rows), hide_index=True)
-    st.caption(
+    display.caption(
         "e^(z_i + c) = e^c · e^(z_i): the factor e^c cancels between numerator and sum. The tiny changes "
         "left come from rounding z + c to float64, not from the softmax. Temperature is different: "
         "dividing by T scales the differences, so it changes p."
@@ -95,7 +95,7 @@ def render_smoothing(state: State) -> None:
     n, k = state.n_classes, state.target
     comparison = compare_smoothing(state.z, k, epsilon)
     y_soft = smoothed_target(k, n, epsilon)
-    st.plotly_chart(compare.smoothing_figure(state, comparison), config=PLOT_CONFIG, key="chart_smoothing")
+    display.show_chart(compare.smoothing_figure(state, comparison), key="chart_smoothing")
     steps = comparison.hard.z.shape[0] - 1
     hard_end = (fmt(float(comparison.gap_hard[-1])), fmt(float(comparison.norm_hard[-1])))
     soft_end = (fmt(float(comparison.gap_soft[-1])), fmt(float(comparison.norm_soft[-1])))
@@ -119,7 +119,7 @@ def render_squared_error(state: State) -> None:
     ce, se = gradient_norms_when_wrong(GAPS)
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.plotly_chart(compare.squared_error_figure(GAPS, ce, se), config=PLOT_CONFIG, key="chart_squared_error")
+        display.show_chart(compare.squared_error_figure(GAPS, ce, se), key="chart_squared_error")
     with right:
         st.markdown(
             "Three classes, true class 1, logits (0, gap, 0): the larger the gap, the more confident the model "
@@ -164,11 +164,11 @@ def render_log_sum_exp(state: State) -> None:
     figure = compare.log_sum_exp_figure(SHIFTS, naive, stable, nan_below, nan_above, shift, state.label(k))
     left, right = st.columns([3, 2], gap="large")
     with left:
-        st.plotly_chart(figure, config=PLOT_CONFIG, key="chart_log_sum_exp")
+        display.show_chart(figure, key="chart_log_sum_exp")
     with right:
         table = pd.DataFrame(
             {
-                "class": list(state.labels),
+                "class": [md(label) for label in state.labels],
                 "z + c": [fmt(float(v)) for v in demo.shifted],
                 "naive e^(z+c)": [_exp_text(float(v)) for v in demo.naive_exp],
                 "naive p": [_naive_p_text(demo, float(v)) for v in demo.naive_p],
@@ -183,7 +183,7 @@ def render_log_sum_exp(state: State) -> None:
                 r"p_k = e^{\,z_k + c - \ln \sum_i e^{z_i + c}}\ \text{(every exponent} \le 0)",
             )
         )
-        st.caption(
+        display.caption(
             f"The naive form gives numbers only for c between {fmt(nan_below)} and {fmt(nan_above)} here. "
             "In this app the naive form exists only inside this demonstration."
         )

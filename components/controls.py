@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,12 +23,17 @@ from core.explanation import WORKED_EXAMPLE_TARGET, WORKED_EXAMPLE_Z, State
 
 N_MIN, N_MAX, N_DEFAULT = 2, 10, len(WORKED_EXAMPLE_Z)
 Z_MIN, Z_MAX, Z_STEP = -10.0, 10.0, 0.1
+#: `huge=true` multiplies every logit slider by this: logits in the hundreds, for stability.
+HUGE_SCALE = 100.0
+#: Class names: at most this many characters each (longer ones are shortened).
+NAME_MAX_CHARS = 20
+BOOLEAN_OPTIONS = ("true", "false")
 #: Default logits: the worked example's, then 0 for classes 4 to 10.
 Z_DEFAULTS: tuple[float, ...] = WORKED_EXAMPLE_Z + (0.0,) * (N_MAX - len(WORKED_EXAMPLE_Z))
 Y_DEFAULT = WORKED_EXAMPLE_TARGET + 1  # on screen and in the URL, classes count from 1
 
 #: The views of the page: tab labels, and the values of the `view` parameter.
-VIEWS = ("Explore", "Derivation", "Learning", "Compare")
+VIEWS = ("Explore", "Derivation", "Learning", "Compare", "Quiz")
 #: Derivation steps: `all`, or one step at a time.
 N_STEPS = 7
 STEP_ALL = "all"
@@ -67,6 +72,9 @@ def known_params() -> frozenset[str]:
             "y",
             "view",
             "step",
+            "huge",
+            "names",
+            "present",
             "lr",
             "steps",
             "zi",
@@ -127,8 +135,43 @@ def parse_int(values: Sequence[str], low: int, high: int) -> int | None:
 
 
 def parse_z(values: Sequence[str]) -> float | None:
-    """A logit from the URL, or None if it cannot be used."""
+    """A logit slider's value from the URL, or None if it cannot be used."""
     return parse_number(values, Z_MIN, Z_MAX)
+
+
+def logit_scale() -> float:
+    """What the logit sliders are multiplied by: 100 with `huge` on, else 1."""
+    return HUGE_SCALE if st.session_state.get("huge") else 1.0
+
+
+def clean_name(name: str) -> str:
+    """A class name as typed, without control characters and surrounding spaces."""
+    return re.sub(r"[\x00-\x1f\x7f-\x9f]", "", name).strip()
+
+
+def parse_names(text: str, n_classes: int) -> tuple[tuple[str, ...], list[str]]:
+    """Class names from comma-separated text, and notices for what was changed or left out.
+
+    Empty entries keep the default name; long names are shortened; names beyond
+    the 10th are ignored. Any characters are allowed: they are always shown as text.
+    """
+    if not text.strip():
+        return (), []
+    notices: list[str] = []
+    raw = [clean_name(name) for name in text.split(",")]
+    if len(raw) > N_MAX:
+        notices.append(f"{len(raw)} class names were given; the first {N_MAX} are used, the rest ignored.")
+        raw = raw[:N_MAX]
+    long_names = [name for name in raw if len(name) > NAME_MAX_CHARS]
+    if long_names:
+        notices.append(
+            f"Class names are shortened to {NAME_MAX_CHARS} characters: {shown(long_names[0])}"
+            + (f" and {len(long_names) - 1} more." if len(long_names) > 1 else ".")
+        )
+    names = tuple(name[: NAME_MAX_CHARS - 1] + "…" if len(name) > NAME_MAX_CHARS else name for name in raw)
+    if len(set(filter(None, names[:n_classes]))) < len([name for name in names[:n_classes] if name]):
+        notices.append("Two classes have the same name; tell them apart by their numbers in the table.")
+    return names, notices
 
 
 def parse_choice(values: Sequence[str], options: Sequence[str]) -> str | None:
@@ -155,6 +198,11 @@ def _problem(values: Sequence[str]) -> str:
 def check_query_params(params: Mapping[str, Sequence[str]]) -> list[str]:
     """Notices, one per URL parameter the page cannot use, each naming it and what is shown instead."""
     notices: list[str] = []
+    if "huge" in params and parse_choice(params["huge"], BOOLEAN_OPTIONS) is None:
+        notices.append(
+            f"Link parameter `huge` {_problem(params['huge'])}: it must be true or false. "
+            "Showing the logits as set, not multiplied by 100."
+        )
     n = N_DEFAULT
     if "n" in params:
         parsed_n = parse_n(params["n"])
@@ -224,6 +272,12 @@ def check_query_params(params: Mapping[str, Sequence[str]]) -> list[str]:
                 f"Link parameter `{key}` {_problem(params[key])}: an axis of the landscape must be a "
                 f"logit number from 1 to {n}. Showing z{default_axis}."
             )
+    if "present" in params and parse_choice(params["present"], BOOLEAN_OPTIONS) is None:
+        notices.append(
+            f"Link parameter `present` {_problem(params['present'])}: it must be true or false. Presenter mode is off."
+        )
+    if "names" in params and len(params["names"]) > 1:
+        notices.append(f"Link parameter `names` {_problem(params['names'])}: using the default class names.")
     if "T" in params and parse_choice(params["T"], TEMPERATURE_OPTIONS) is None:
         notices.append(
             f"Link parameter `T` {_problem(params['T'])}: the temperature must be one of "
@@ -251,17 +305,60 @@ class Preset:
 
     label: str
     n: int
-    z: tuple[float, ...]
+    z: tuple[float, ...]  # slider values: multiplied by 100 when huge
     y: int  # 1-based
+    huge: bool = False
+    help: str = ""
 
     def apply(self) -> None:
         st.session_state["n"] = self.n
-        for i, value in enumerate(self.z):
-            st.session_state[z_key(i)] = value
+        st.session_state["huge"] = self.huge
         st.session_state["y"] = self.y
+        _set_logits(self.z)
+        st.session_state.pop(DESCENT_KEY, None)
 
 
-WORKED_EXAMPLE = Preset("Tutorial's worked example", N_DEFAULT, WORKED_EXAMPLE_Z, Y_DEFAULT)
+def _register_hidden_logits(n: int) -> None:
+    """Give the logits beyond ``n`` a value in the session, though their sliders are not drawn.
+
+    A slider that a preset creates (more classes) only writes its value to the URL if its key
+    was in the session on the run before; this puts it there.
+    """
+    for i in range(n, N_MAX):
+        if z_key(i) not in st.query_params:
+            st.session_state.setdefault(z_key(i), Z_DEFAULTS[i])
+
+
+WORKED_EXAMPLE = Preset(
+    "Tutorial's worked example",
+    N_DEFAULT,
+    WORKED_EXAMPLE_Z,
+    Y_DEFAULT,
+    help="Three classes, outputs [0.2, 0.6, 0.2], true class 1: the tutorial's example.",
+)
+PRESETS = (
+    WORKED_EXAMPLE,
+    Preset(
+        "Confident and wrong", 3, (-2.0, 6.0, 0.0), 1, help="Class 2 gets p ≈ 0.997 but class 1 is true: a big loss."
+    ),
+    Preset("Confident and right", 3, (6.0, -2.0, 0.0), 1, help="Class 1 gets p ≈ 0.997 and is true: a tiny loss."),
+    Preset("Uniform: all logits equal", 3, (0.0, 0.0, 0.0), 1, help="All logits equal: every p = 1/3 and E = ln 3."),
+    Preset(
+        "Ten classes",
+        10,
+        (1.5, 2.5, 0.3, -0.8, 1.9, -1.5, 0.0, 0.9, -2.2, 1.2),
+        5,
+        help="Ten classes; class 5 is true but class 2 leads.",
+    ),
+    Preset(
+        "Huge logits (stability)",
+        3,
+        (8.0, 7.9, -8.0),
+        2,
+        huge=True,
+        help="Logits 800, 790, −800 (sliders ×100): e^800 overflows float64, yet every number stays exact.",
+    ),
+)
 
 
 def _keep_true_class_in_range() -> None:
@@ -274,16 +371,34 @@ def _keep_true_class_in_range() -> None:
             st.session_state[key] = n if st.session_state.get(other) != n else n - 1
 
 
-def render_controls(on_reset: Callable[[], None] = WORKED_EXAMPLE.apply) -> State:
-    """The sidebar: number of classes, true class, one slider per logit. Returns the chosen State."""
+def render_presenter_toggle() -> bool:
+    sidebar: Any = st.sidebar
+    return bool(
+        sidebar.toggle(
+            "Presenter mode",
+            key="present",
+            bind="query-params",
+            help="Larger text and charts for a projector; hides captions, tables and other reading aids.",
+        )
+    )
+
+
+def render_presets() -> None:
+    """One button per preset, two to a row."""
+    sidebar: Any = st.sidebar
+    sidebar.markdown("**Presets** (one click sets every control)")
+    for k, preset in enumerate(PRESETS):
+        sidebar.button(preset.label, on_click=preset.apply, help=preset.help, width="stretch", key=f"preset_{k}")
+
+
+def render_controls() -> tuple[State, list[str]]:
+    """The sidebar: presets, classes, names, true class, one slider per logit.
+
+    Returns the chosen State and notices about the class names typed.
+    """
     sidebar: Any = st.sidebar
     sidebar.header("Controls")
-    sidebar.button(
-        "Reset to the worked example",
-        on_click=on_reset,
-        help="Three classes, outputs [0.2, 0.6, 0.2], true class 1: the tutorial's example.",
-        width="stretch",
-    )
+    render_presets()
     n = int(
         sidebar.select_slider(
             "Number of classes H",
@@ -306,11 +421,32 @@ def render_controls(on_reset: Callable[[], None] = WORKED_EXAMPLE.apply) -> Stat
             horizontal=True,
         )
     )
+    names_text = str(
+        sidebar.text_input(
+            "Class names (optional, comma-separated)",
+            key="names",
+            bind="query-params",
+            placeholder="cat, dog, bird",
+            help="Shown in every chart, table and formula; any text is shown as typed.",
+        )
+    )
+    names, name_notices = parse_names(names_text, n)
     sidebar.markdown("**Logits z** (inputs of the softmax)")
-    z = tuple(
+    huge = bool(
+        sidebar.toggle(
+            f"×{HUGE_SCALE:g}: huge logits",
+            key="huge",
+            bind="query-params",
+            help="Multiplies every slider by 100: logits up to ±1000, where e^z overflows float64.",
+        )
+    )
+    scale = HUGE_SCALE if huge else 1.0
+    if huge:
+        sidebar.caption(f"Each logit is its slider × {HUGE_SCALE:g}.")
+    sliders = tuple(
         float(
             sidebar.slider(
-                f"z{i + 1}",
+                f"z{i + 1}",  # the label is part of the widget's identity: it never changes
                 min_value=Z_MIN,
                 max_value=Z_MAX,
                 value=Z_DEFAULTS[i],
@@ -322,7 +458,61 @@ def render_controls(on_reset: Callable[[], None] = WORKED_EXAMPLE.apply) -> Stat
         )
         for i in range(n)
     )
-    return State(z=z, target=y - 1)
+    z = tuple(scale * v for v in sliders)
+    _register_hidden_logits(n)
+    return State(z=z, target=y - 1, names=names[:n]), name_notices
+
+
+def _url_text(value: object) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    return str(value)
+
+
+def link_params(n: int) -> list[tuple[str, str]]:
+    """Every setting that differs from its default, as URL parameters: the state of the page.
+
+    Values come from the widgets; a setting of a tab not drawn this run comes from the URL
+    if it is valid there. Class names are those in use (short enough for a QR code).
+    """
+    defaults: dict[str, object] = {
+        "view": VIEWS[0],
+        "present": False,
+        "n": N_DEFAULT,
+        "y": Y_DEFAULT,
+        "huge": False,
+        **{z_key(i): Z_DEFAULTS[i] for i in range(n)},
+        "step": STEP_ALL,
+        **{x_key(j): x for j, x in enumerate(DEFAULT_X)},
+        "lr": LR_DEFAULT,
+        "steps": STEPS_DEFAULT,
+        "zi": AXES_DEFAULT[0],
+        "zj": AXES_DEFAULT[1],
+        "T": T_DEFAULT,
+        "eps": EPS_DEFAULT,
+        "c": SHIFT_DEFAULT,
+    }
+    params: list[tuple[str, str]] = []
+    for key, default in defaults.items():
+        if key in st.session_state:
+            value = st.session_state[key]
+        elif key in st.query_params and not check_query_params({"n": [str(n)], key: st.query_params.get_all(key)}):
+            value = st.query_params[key]
+        else:
+            continue
+        if value != default and _url_text(value) != _url_text(default):
+            params.append((key, _url_text(value)))
+    names = names_for_link()
+    return [*params, ("names", names)] if names else params
+
+
+def names_for_link() -> str:
+    """The class names as the page uses them (at most 10, each shortened): short enough for a QR code."""
+    names, _ = parse_names(str(st.session_state.get("names", "")), N_MAX)
+    return ",".join(names)
 
 
 def _move_step(delta: int) -> None:
@@ -391,14 +581,16 @@ def _take_descent_step(z: tuple[float, ...], target: int, learning_rate: float) 
     start, taken, last = st.session_state.get(DESCENT_KEY, (z, 0, z))
     if tuple(last) != z:  # the logits were moved by hand since: count from here
         start, taken = z, 0
-    moved = tuple(min(max(v, Z_MIN), Z_MAX) for v in (np.asarray(z) - learning_rate * grad_logits(z, target)).tolist())
-    _set_logits(moved)
-    st.session_state[DESCENT_KEY] = (start, taken + 1, moved)
+    scale = logit_scale()
+    stepped = (np.asarray(z) - learning_rate * grad_logits(z, target)) / scale
+    sliders = [min(max(v, Z_MIN), Z_MAX) for v in stepped.tolist()]
+    _set_logits(sliders)
+    st.session_state[DESCENT_KEY] = (start, taken + 1, tuple(scale * v for v in sliders))
 
 
 def _undo_descent_steps() -> None:
     start, _, _ = st.session_state.pop(DESCENT_KEY)
-    _set_logits(start)
+    _set_logits([v / logit_scale() for v in start])
 
 
 def descent_steps_taken(z: tuple[float, ...]) -> int:

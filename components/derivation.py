@@ -15,9 +15,9 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from components import theme
-from components.charts import plotly_text
 from components.formulas import MAX_TERMS, aligned, elide, stacked, sub, tex_row, tex_sum, tex_vector
 from components.numbers import fmt, tex, tex_probability, tex_term
+from components.text import md, plotly_text
 from core.derivation import FD_STEP, Derivation
 
 CHAIN_RULE = (
@@ -57,14 +57,17 @@ def _rows_elided(lines: list[str | None]) -> list[str]:
 
 def forward_pass(d: Derivation) -> Step:
     e = d.expl
+    names = e.state.names
     n, k = e.n_classes, e.target
     idx = _shown_indices(n, [k])
     exps = [
-        None if i is None else rf"e^{{z_{{{sub(i)}}}}} = e^{{{tex(float(e.z[i]))}}} = {tex(float(d.exp_z[i]))}"
+        None if i is None else rf"e^{{z_{{{sub(i, names)}}}}} = e^{{{tex(float(e.z[i]))}}} = {tex(float(d.exp_z[i]))}"
         for i in idx
     ]
     probs = [
-        None if i is None else rf"p_{{{sub(i)}}} = \frac{{{tex(float(d.exp_z[i]))}}}{{{tex(d.exp_sum)}}} = {_p(d, i)}"
+        None
+        if i is None
+        else rf"p_{{{sub(i, names)}}} = \frac{{{tex(float(d.exp_z[i]))}}}{{{tex(d.exp_sum)}}} = {_p(d, i)}"
         for i in idx
     ]
     exp_terms = [tex(float(v)) for v in d.exp_z]
@@ -88,7 +91,7 @@ def forward_pass(d: Derivation) -> Step:
             ),
             (
                 "text",
-                f"The ground truth is one-hot: a 1 for the true class ({e.state.label(k)}), 0 elsewhere:",
+                f"The ground truth is one-hot: a 1 for the true class ({md(e.state.label(k))}), 0 elsewhere:",
             ),
             ("latex", rf"y = {tex_row(y_entries, [k])}"),
             (
@@ -101,7 +104,7 @@ def forward_pass(d: Derivation) -> Step:
                 aligned(
                     rf"E = -\sum_{{i=1}}^{{{n}}} y_i \ln p_i",
                     rf"= -\left({tex_sum(ce_terms, [k])}\right)",
-                    rf"= -\ln p_{{{sub(k)}}} = -\ln {_p(d, k)} = {tex(e.loss)}",
+                    rf"= -\ln p_{{{sub(k, names)}}} = -\ln {_p(d, k)} = {tex(e.loss)}",
                 ),
             ),
         ],
@@ -109,6 +112,8 @@ def forward_pass(d: Derivation) -> Step:
 
 
 def rules(d: Derivation) -> Step:
+    e = d.expl
+    names = e.state.names
     z1 = tex(float(d.expl.z[0]))
     k = d.expl.target
     pk = _p(d, k)
@@ -128,7 +133,7 @@ def rules(d: Derivation) -> Step:
             ),
             (
                 "latex",
-                rf"\frac{{d}}{{dx}} \ln x = \frac{{1}}{{x}}, \quad\text{{e.g. at }} p_{{{sub(k)}}} = {pk}:\ "
+                rf"\frac{{d}}{{dx}} \ln x = \frac{{1}}{{x}}, \quad\text{{e.g. at }} p_{{{sub(k, names)}}} = {pk}:\ "
                 rf"\frac{{1}}{{{pk}}} = {tex(-float(d.dE_dp[k]))} \qquad \text{{(step 4)}}",
             ),
             (
@@ -147,6 +152,7 @@ def rules(d: Derivation) -> Step:
 
 def softmax_derivative(d: Derivation) -> Step:
     e = d.expl
+    names = e.state.names
     _n, k = e.n_classes, e.target
     other = 1 if k == 0 else 0
     pk, po = _p(d, k), _p(d, other)
@@ -163,7 +169,7 @@ def softmax_derivative(d: Derivation) -> Step:
                 aligned(
                     r"i = j:\quad \frac{\partial p_i}{\partial z_i} = "
                     r"\frac{e^{z_i} S - e^{z_i} e^{z_i}}{S^2} = p_i - p_i^2 = p_i (1 - p_i)",
-                    rf"\frac{{\partial p_{{{sub(k)}}}}}{{\partial z_{{{sub(k)}}}}} = {pk}\,(1 - {pk}) = "
+                    rf"\frac{{\partial p_{{{sub(k, names)}}}}}{{\partial z_{{{sub(k, names)}}}}} = {pk}\,(1 - {pk}) = "
                     rf"{tex(float(e.jacobian[k, k]))}",
                 ),
             ),
@@ -172,8 +178,8 @@ def softmax_derivative(d: Derivation) -> Step:
                 aligned(
                     r"i \ne j:\quad \frac{\partial p_i}{\partial z_j} = "
                     r"\frac{0 \cdot S - e^{z_i} e^{z_j}}{S^2} = -p_i\, p_j",
-                    rf"\frac{{\partial p_{{{sub(k)}}}}}{{\partial z_{{{sub(other)}}}}} = -{pk} \cdot {po} = "
-                    rf"{tex(float(e.jacobian[k, other]))}",
+                    rf"\frac{{\partial p_{{{sub(k, names)}}}}}{{\partial z_{{{sub(other, names)}}}}} "
+                    rf"= -{pk} \cdot {po} = {tex(float(e.jacobian[k, other]))}",
                 ),
             ),
             (
@@ -208,6 +214,7 @@ def loss_derivative(d: Derivation) -> Step:
 
 def chain_rule(d: Derivation) -> Step:
     e = d.expl
+    names = e.state.names
     n, k = e.n_classes, e.target
     rows: list[str | None] = []
     for j in _shown_indices(n, [k]):
@@ -216,7 +223,7 @@ def chain_rule(d: Derivation) -> Step:
             continue
         terms = [rf"{tex_term(float(d.dE_dp[i]))} \cdot {tex_term(float(e.jacobian[i, j]))}" for i in range(n)]
         rows.append(
-            rf"\frac{{\partial E}}{{\partial z_{{{sub(j)}}}}} = {tex_sum(terms, [k])} = {tex(float(e.grad[j]))}"
+            rf"\frac{{\partial E}}{{\partial z_{{{sub(j, names)}}}}} = {tex_sum(terms, [k])} = {tex(float(e.grad[j]))}"
         )
     split_rows: list[str | None] = []
     for j in _shown_indices(n, [k]):
@@ -224,7 +231,7 @@ def chain_rule(d: Derivation) -> Step:
             split_rows.append(None)
             continue
         yj, pj = int(e.y[j]), _p(d, j)
-        split_rows.append(rf"j = {sub(j)}:\ -{yj}\,(1 - {pj}) + {pj} \cdot {1 - yj} = {tex(float(e.grad[j]))}")
+        split_rows.append(rf"j = {sub(j, names)}:\ -{yj}\,(1 - {pj}) + {pj} \cdot {1 - yj} = {tex(float(e.grad[j]))}")
     return Step(
         "5. The chain rule, summed over all outputs",
         [
@@ -401,7 +408,7 @@ def to_markdown(d: Derivation) -> str:
     parts = [
         "# Back-propagation through softmax and cross-entropy: ∂E/∂z = p − y",
         "",
-        f"Logits z = ({z}), true class {e.state.label(e.target)}, H = {e.n_classes} classes.",
+        f"Logits z = ({z}), true class {md(e.state.label(e.target))}, H = {e.n_classes} classes.",
     ]
     for step in steps(d):
         parts += ["", f"## {step.title}", ""]

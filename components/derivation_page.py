@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import controls
+from components import controls, display
 from components.derivation import Step, steps, to_markdown
-from components.explorer import PLOT_CONFIG
 from core.derivation import DEFAULT_X, derive
 from core.explanation import Explanation
 
@@ -23,7 +22,7 @@ def render_step(step: Step, key: str) -> None:
         elif kind == "table":
             st.table(content, hide_index=True)
         elif kind == "figure":
-            st.plotly_chart(content, config=PLOT_CONFIG, key=f"{key}_figure_{i}")
+            display.show_chart(content, key=f"{key}_figure_{i}")
 
 
 def render(expl: Explanation) -> None:
@@ -37,7 +36,7 @@ def render(expl: Explanation) -> None:
         # reserve the text's place first, draw the inputs under it, fill the text in afterwards.
         with boxes[LAYER_STEP]:
             content = st.container()
-            st.caption("Change the layer's inputs x: b follows so that z stays the logits set in the sidebar.")
+            display.caption("Change the layer's inputs x: b follows so that z stays the logits set in the sidebar.")
             x = controls.render_layer_inputs()
         boxes[LAYER_STEP] = content
     derivation = derive(expl, x)

@@ -5,18 +5,17 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import charts, formulas
+from components import charts, display, formulas
 from components.numbers import fmt, fmt_probability, fmt_signed
+from components.text import md
 from core.explanation import Explanation
-
-PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
 
 
 def numbers_table(expl: Explanation) -> pd.DataFrame:
     """Every number of the view in one table, one row per class (all strings, formatted once)."""
     return pd.DataFrame(
         {
-            "class": [f"{label} (true)" if i == expl.target else label for i, label in enumerate(expl.state.labels)],
+            "class": [md(label) + (" (true)" if i == expl.target else "") for i, label in enumerate(expl.state.labels)],
             "logit z": [fmt(float(v)) for v in expl.z],
             "p = softmax(z)": [fmt_probability(p, q) for p, q in zip(expl.p, expl.one_minus_p, strict=True)],
             "y": [str(int(v)) for v in expl.y],
@@ -27,8 +26,8 @@ def numbers_table(expl: Explanation) -> pd.DataFrame:
 
 
 def headline(expl: Explanation) -> None:
-    true_label = expl.state.label(expl.target)
-    predicted_label = expl.state.label(expl.predicted)
+    true_label = md(expl.state.label(expl.target))
+    predicted_label = md(expl.state.label(expl.predicted))
     cols = st.columns(3)
     cols[0].metric("Cross-entropy loss E", fmt(expl.loss))
     cols[1].metric(f"p of the true class ({true_label})", fmt_probability(expl.p_target, expl.one_minus_p[expl.target]))
@@ -47,21 +46,21 @@ def render(expl: Explanation) -> None:
     headline(expl)
     left, right = st.columns(2, gap="large")
     with left:
-        st.plotly_chart(charts.probability_figure(expl), config=PLOT_CONFIG, key="chart_p")
+        display.show_chart(charts.probability_figure(expl), key="chart_p")
         st.latex(formulas.probabilities_sum(expl))
-        st.caption("The outputs of the softmax are positive and always sum to 1.")
+        display.caption("The outputs of the softmax are positive and always sum to 1.")
     with right:
-        st.plotly_chart(charts.gradient_figure(expl), config=PLOT_CONFIG, key="chart_grad")
+        display.show_chart(charts.gradient_figure(expl), key="chart_grad")
         st.latex(formulas.descent_sum(expl))
-        st.caption(
+        display.caption(
             "A descent step pushes the true class's logit up by 1 − p and every other logit down "
             "by its own probability p; the pushes cancel, so the arrows sum to 0."
         )
     left, right = st.columns(2, gap="large")
     with left:
-        st.plotly_chart(charts.loss_curve_figure(expl), config=PLOT_CONFIG, key="chart_loss")
+        display.show_chart(charts.loss_curve_figure(expl), key="chart_loss")
         st.latex(formulas.loss_value(expl))
     with right:
         st.markdown("#### The gradient, class by class")
         st.latex(formulas.gradient_vector(expl))
-        st.table(numbers_table(expl), hide_index=True)
+        display.table(numbers_table(expl))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from components.numbers import is_rounding_zero, tex, tex_probability
+from components.text import tex_text
 from core.explanation import Explanation
 
 #: Sums with more terms than this are written with their middle elided.
@@ -59,9 +60,9 @@ def tex_row(entries: Sequence[str], keep: Sequence[int] = ()) -> str:
     return r"\left(" + r",\ ".join(elide(entries, keep)) + r"\right)"
 
 
-def sub(i: int) -> str:
-    """Subscript for class ``i`` (0-based): numbered from 1, as in the tutorial."""
-    return f"{i + 1}"
+def sub(i: int, names: Sequence[str] = ()) -> str:
+    """Subscript for class ``i`` (0-based): its name as escaped text if it has one, else its number from 1."""
+    return tex_text(names[i]) if i < len(names) and names[i] else f"{i + 1}"
 
 
 def probabilities_sum(expl: Explanation) -> str:
@@ -75,7 +76,7 @@ def probabilities_sum(expl: Explanation) -> str:
 
 
 def softmax_definition(expl: Explanation) -> str:
-    k = sub(expl.target)
+    k = sub(expl.target, expl.state.names)
     return (
         r"p_i = \frac{e^{z_i}}{\sum_{k=1}^{H} e^{z_k}}, \qquad "
         rf"p_{{{k}}} = \frac{{e^{{{tex(float(expl.z[expl.target]))}}}}}{{\sum_k e^{{z_k}}}} "
@@ -85,7 +86,7 @@ def softmax_definition(expl: Explanation) -> str:
 
 def loss_value(expl: Explanation) -> str:
     """``E = -sum_i y_i ln p_i = -ln p_k = -ln 0.2 = 1.6094``."""
-    k = sub(expl.target)
+    k = sub(expl.target, expl.state.names)
     p_k = expl.p_target
     if p_k >= 1e-300:
         middle = rf"-\ln {tex_probability(p_k, float(expl.one_minus_p[expl.target]))}"
@@ -117,7 +118,7 @@ def descent_sum(expl: Explanation) -> str:
     total_tex = "0" if is_rounding_zero(total, scale) else tex(total)
     return aligned(
         rf"\sum_{{i=1}}^{{{expl.n_classes}}} \Big(-\frac{{\partial E}}{{\partial z_i}}\Big)",
-        rf"= (1 - p_{{{sub(k)}}}) - \sum_{{i \ne {sub(k)}}} p_i",
+        rf"= (1 - p_{{{sub(k, expl.state.names)}}}) - \sum_{{i \ne {sub(k, expl.state.names)}}} p_i",
         rf"= {tex(float(expl.descent[k]))} - \left({tex_sum(others)}\right)",
         rf"= 1 - \sum_i p_i = {total_tex}",
     )

@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from components import theme
-from components.charts import plotly_text
 from components.numbers import fmt, fmt_probability
+from components.text import plotly_text
 from core.dynamics import Learning, Trajectory
 from core.explanation import State
 

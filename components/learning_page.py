@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import controls, learning
-from components.explorer import PLOT_CONFIG
+from components import controls, display, learning
 from components.numbers import fmt, fmt_signed
+from components.text import md
 from core.dynamics import Learning, learn
 from core.explanation import Explanation, State
 
@@ -16,7 +16,7 @@ def descent_summary(state: State, result: Learning) -> str:
     tr = result.descent
     steps = tr.z.shape[0] - 1
     k = state.target
-    true_label = state.label(k)
+    true_label = md(state.label(k))
     rise = float(tr.z[-1, k] - tr.z[0, k])
     last_step = float(tr.z[-1, k] - tr.z[-2, k]) if steps else 0.0
     return (
@@ -45,9 +45,9 @@ def landscape_summary(state: State, result: Learning) -> str:
 
 def simplex_summary(state: State, result: Learning) -> str:
     sx = result.simplex
-    true_label, rival_label = state.label(sx.true_class), state.label(sx.rival)
+    true_label, rival_label = md(state.label(sx.true_class)), md(state.label(sx.rival))
     if len(sx.rest) == 1:
-        corners = f"the third corner is {state.label(sx.rest[0])}"
+        corners = f"the third corner is {md(state.label(sx.rest[0]))}"
         regions = " Dashed lines split the triangle by the predicted class."
     elif sx.rest:
         corners = f"the third corner adds up the other {len(sx.rest)} classes"
@@ -78,16 +78,14 @@ def render(expl: Explanation) -> None:
         st.info(settings.axes_note, icon="ℹ️")
     result = learn(state.z, state.target, settings.learning_rate, settings.steps, settings.i, settings.j)
     st.subheader("1. Gradient descent on the logits")
-    st.plotly_chart(
-        learning.descent_figure(state, result.descent, settings.learning_rate), config=PLOT_CONFIG, key="chart_descent"
-    )
+    display.show_chart(learning.descent_figure(state, result.descent, settings.learning_rate), key="chart_descent")
     st.markdown(descent_summary(state, result))
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader("2. The loss landscape")
-        st.plotly_chart(learning.landscape_figure(state, result), config=PLOT_CONFIG, key="chart_landscape")
-        st.caption(landscape_summary(state, result))
+        display.show_chart(learning.landscape_figure(state, result), key="chart_landscape")
+        display.caption(landscape_summary(state, result))
     with right:
         st.subheader("3. The probability simplex")
-        st.plotly_chart(learning.simplex_figure(state, result), config=PLOT_CONFIG, key="chart_simplex")
-        st.caption(simplex_summary(state, result))
+        display.show_chart(learning.simplex_figure(state, result), key="chart_simplex")
+        display.caption(simplex_summary(state, result))

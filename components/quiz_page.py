@@ -1,0 +1,133 @@
+"""Predict, then reveal: questions about the current logits, answered with the live numbers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components.numbers import fmt, fmt_signed
+from components.text import md
+from core import cross_entropy
+from core.dynamics import descend
+from core.explanation import Explanation
+
+QUIZ_LEARNING_RATE = 1.0
+
+
+@dataclass(frozen=True)
+class Question:
+    key: str
+    prompt: str
+    options: tuple[str, ...]
+    answer: int  # index into options
+    explain: Callable[[], None]  # draws the reveal, with the live numbers
+
+
+def gradient_question(expl: Explanation) -> Question:
+    labels = [md(label) for label in expl.state.labels]
+    options = (*labels, "none of them", "more than one")
+    negative = [i for i, g in enumerate(expl.grad) if g < 0.0]
+    answer = negative[0] if len(negative) == 1 else (len(labels) if not negative else len(labels) + 1)
+
+    def explain() -> None:
+        values = ", ".join(f"{labels[i]}: {fmt(float(g))}" for i, g in enumerate(expl.grad))
+        st.markdown(
+            f"∂E/∂z = p − y = ({values}). Only the true class, {labels[expl.target]}, is negative: its entry is "
+            f"p − 1 < 0 because p < 1. Every other entry is p − 0 = p > 0. Always exactly one, whatever the logits."
+        )
+
+    return Question(
+        "quiz_gradient", "Which component of the gradient ∂E/∂z = p − y is negative?", options, answer, explain
+    )
+
+
+def step_question(expl: Explanation) -> Question:
+    labels = [md(label) for label in expl.state.labels]
+    run = descend(expl.z, expl.target, QUIZ_LEARNING_RATE, 1)
+    change = run.p[1] - run.p[0]
+    answer = int(np.argmax(change))
+
+    def explain() -> None:
+        st.table(
+            pd.DataFrame(
+                {
+                    "class": labels,
+                    "p now": [fmt(float(v)) for v in run.p[0]],
+                    "p after one step": [fmt(float(v)) for v in run.p[1]],
+                    "change": [fmt_signed(float(v)) for v in change],
+                }
+            ),
+            hide_index=True,
+        )
+        st.markdown(
+            f"The step z ← z − {fmt(QUIZ_LEARNING_RATE)}·(p − y) raises the true logit by 1 − p and lowers each other "
+            f"logit by its own p. Here {labels[answer]} gains most ({fmt_signed(float(change[answer]))}); "
+            f"the loss goes from {fmt(float(run.loss[0]))} to {fmt(float(run.loss[1]))}."
+        )
+
+    return Question(
+        "quiz_step",
+        f"After one gradient-descent step (η = {fmt(QUIZ_LEARNING_RATE)}), which probability rises the most?",
+        tuple(labels),
+        answer,
+        explain,
+    )
+
+
+def uniform_question(expl: Explanation) -> Question:
+    n = expl.n_classes
+    loss = float(cross_entropy(np.zeros(n), expl.target))
+    options = ("0", "1", f"ln H = ln {n}", f"1/H = 1/{n}", f"H = {n}")
+
+    def explain() -> None:
+        st.markdown(
+            f"Equal logits give every class p = 1/H = {fmt(1.0 / n)}, so E = −ln(1/H) = ln H = ln {n} = "
+            f"**{fmt(loss)}**, whichever class is true. It is the loss of a model that knows nothing: "
+            "a useful first check of any classifier's initial loss."
+        )
+
+    return Question(
+        "quiz_uniform", f"With H = {n} classes and all logits equal, what is the loss E?", options, 2, explain
+    )
+
+
+def _reveal(key: str) -> None:
+    st.session_state[f"{key}_revealed"] = True
+
+
+def _reset(keys: Sequence[str]) -> None:
+    for key in keys:
+        st.session_state.pop(f"{key}_revealed", None)
+        st.session_state[key] = None
+
+
+def render_question(number: int, q: Question) -> None:
+    st.subheader(f"Question {number}")
+    choice = st.radio(
+        q.prompt, options=range(len(q.options)), format_func=lambda i: q.options[i], index=None, key=q.key
+    )
+    if not st.session_state.get(f"{q.key}_revealed"):
+        st.button("Reveal the answer", key=f"{q.key}_button", on_click=_reveal, args=(q.key,))
+        return
+    if choice is None:
+        st.info(f"The answer: **{q.options[q.answer]}**.", icon="💡")
+    elif choice == q.answer:
+        st.success(f"Right: **{q.options[q.answer]}**.", icon="✅")
+    else:
+        st.error(f"Not quite: you chose {q.options[choice]}; the answer is **{q.options[q.answer]}**.", icon="❌")
+    q.explain()
+
+
+def render(expl: Explanation) -> None:
+    st.markdown(
+        "Predict first, then reveal. The answers are worked out for the logits and true class in the sidebar, "
+        "so change them and ask again."
+    )
+    questions = [gradient_question(expl), step_question(expl), uniform_question(expl)]
+    for number, q in enumerate(questions, start=1):
+        render_question(number, q)
+    st.button("Start the quiz again", on_click=_reset, args=([q.key for q in questions],), icon="🔄")
