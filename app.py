@@ -12,9 +12,10 @@ from core.explanation import explain
 
 st.set_page_config(page_title="Softmax & cross-entropy, live", page_icon="∂", layout="wide")
 
+url_notices = controls.url_notices()  # before any widget: widgets drop the URL values they cannot use
 controls.render_presenter_toggle()
 display.apply_presenter_style()
-for notice in controls.url_notices():
+for notice in url_notices:
     st.warning(notice, icon="⚠️")
 state, name_notices = controls.render_controls()
 for notice in name_notices:

@@ -41,6 +41,37 @@ def headline(expl: Explanation) -> None:
     )
 
 
+def _listed(expl: Explanation, values: list[str]) -> str:
+    names = [md(label) + (" (true)" if i == expl.target else "") for i, label in enumerate(expl.state.labels)]
+    return "; ".join(f"{name} {value}" for name, value in zip(names, values, strict=True))
+
+
+def probability_summary(expl: Explanation) -> str:
+    """The bar chart in words: a text alternative for readers who cannot see it."""
+    values = [fmt_probability(p, q) for p, q in zip(expl.p, expl.one_minus_p, strict=True)]
+    return (
+        f"Chart: one bar per class, p on a 0–1 axis. {_listed(expl, values)}. "
+        f"Highest: {md(expl.state.label(expl.predicted))}. The outputs are positive and always sum to 1."
+    )
+
+
+def gradient_summary(expl: Explanation) -> str:
+    moves = [f"{'up' if d > 0 else 'down' if d < 0 else 'still'} {fmt(abs(float(d)))}" for d in expl.descent]
+    return (
+        f"Chart: one arrow per logit, the step −∂E/∂z. {_listed(expl, moves)}. A descent step pushes the "
+        "true class's logit up by 1 − p and every other logit down by its own p; the pushes cancel, so the "
+        "arrows sum to 0."
+    )
+
+
+def loss_summary(expl: Explanation) -> str:
+    p = fmt_probability(expl.p_target, float(expl.one_minus_p[expl.target]))
+    return (
+        f"Chart: the curve E = −ln p, with the current point at p = {p}, E = {fmt(expl.loss)}. "
+        "The curve is 0 at p = 1 and rises without bound as p falls to 0."
+    )
+
+
 def render(expl: Explanation) -> None:
     """Draw the explorer: headline numbers, the three charts with their formulas, the table."""
     headline(expl)
@@ -48,18 +79,16 @@ def render(expl: Explanation) -> None:
     with left:
         display.show_chart(charts.probability_figure(expl), key="chart_p")
         st.latex(formulas.probabilities_sum(expl))
-        display.caption("The outputs of the softmax are positive and always sum to 1.")
+        display.caption(probability_summary(expl))
     with right:
         display.show_chart(charts.gradient_figure(expl), key="chart_grad")
         st.latex(formulas.descent_sum(expl))
-        display.caption(
-            "A descent step pushes the true class's logit up by 1 − p and every other logit down "
-            "by its own probability p; the pushes cancel, so the arrows sum to 0."
-        )
+        display.caption(gradient_summary(expl))
     left, right = st.columns(2, gap="large")
     with left:
         display.show_chart(charts.loss_curve_figure(expl), key="chart_loss")
         st.latex(formulas.loss_value(expl))
+        display.caption(loss_summary(expl))
     with right:
         st.markdown("#### The gradient, class by class")
         st.latex(formulas.gradient_vector(expl))

@@ -195,3 +195,11 @@ def test_quiz_predict_then_reveal_with_live_numbers() -> None:
     assert not at.success
     assert not at.error
     assert quiz_radio(at, "quiz_gradient").value is None
+
+
+def test_each_explorer_chart_has_a_text_summary_with_the_numbers() -> None:
+    at = run_app(names="cat,dog,bird")
+    captions = [c.value for c in at.caption]
+    assert any("cat (true) 0.2; dog 0.6; bird 0.2. Highest: dog." in c for c in captions)
+    assert any("cat (true) up 0.8; dog down 0.6; bird down 0.2." in c for c in captions)
+    assert any("current point at p = 0.2, E = 1.6094" in c for c in captions)
