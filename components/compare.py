@@ -5,10 +5,9 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from components import theme
+from components.figure import Spec, SpecFigure, title, trace
 from components.learning import _class_style
 from components.numbers import fmt
 from components.text import plotly_text
@@ -18,15 +17,16 @@ from core.explanation import State
 HEIGHT = 420
 
 
-def temperature_figure(state: State, sweep: np.ndarray, limit: np.ndarray, temperature: float) -> go.Figure:
+def temperature_figure(state: State, sweep: np.ndarray, limit: np.ndarray, temperature: float) -> Spec:
     """``p_k`` against ``T`` (log axis), the chosen ``T`` marked, both limits labelled."""
     n = state.n_classes
-    fig = go.Figure()
+    fig = SpecFigure()
     temps = TEMPERATURES.tolist()
     for k in range(n):
         label = plotly_text(state.label(k))
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=temps,
                 y=sweep[:, k].tolist(),
                 mode="lines",
@@ -36,7 +36,8 @@ def temperature_figure(state: State, sweep: np.ndarray, limit: np.ndarray, tempe
             )
         )
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=[TEMPERATURES[0]] * n,
             y=limit.tolist(),
             mode="markers",
@@ -55,6 +56,7 @@ def temperature_figure(state: State, sweep: np.ndarray, limit: np.ndarray, tempe
         line={"color": theme.ACCENT, "width": 3},
         annotation_text=f"T = {fmt(temperature)}",
         annotation_position="top",
+        log_x=True,
     )
     fig.add_annotation(
         x=math.log10(TEMPERATURES[0]),
@@ -65,22 +67,22 @@ def temperature_figure(state: State, sweep: np.ndarray, limit: np.ndarray, tempe
     )
     fig.update_layout(theme.base_layout("p = softmax(z / T) as the temperature changes", HEIGHT))
     fig.update_layout(
-        xaxis={"type": "log", "dtick": 1, "title": "temperature T (log scale)", "fixedrange": True},
-        yaxis={"range": [-0.03, 1.15], "tickvals": [0, 0.25, 0.5, 0.75, 1], "title": "p", "fixedrange": True},
+        xaxis={"type": "log", "dtick": 1, **title("temperature T (log scale)"), "fixedrange": True},
+        yaxis={"range": [-0.03, 1.15], "tickvals": [0, 0.25, 0.5, 0.75, 1], **title("p"), "fixedrange": True},
         margin={"l": 60, "r": 20, "t": 60, "b": 60},
     )
-    return fig
+    return fig.spec()
 
 
-def smoothing_figure(state: State, comparison: SmoothingComparison) -> go.Figure:
+def smoothing_figure(state: State, comparison: SmoothingComparison) -> Spec:
     """Side by side: the logit gap over the steps, and the size of the gradient (log scale)."""
     steps = list(range(comparison.hard.z.shape[0]))
     eps = fmt(comparison.epsilon)
-    fig = make_subplots(
+    fig = SpecFigure(
         rows=1,
         cols=2,
         horizontal_spacing=0.12,
-        subplot_titles=("logit gap: true minus largest other", "size of the gradient |p − y| (log scale)"),
+        subplot_titles=["logit gap: true minus largest other", "size of the gradient |p − y| (log scale)"],
     )
     hard_style = {"color": theme.OTHER_CLASS, "width": 3}
     soft_style = {"color": theme.TRUE_CLASS, "width": 3, "dash": "dash"}
@@ -91,7 +93,8 @@ def smoothing_figure(state: State, comparison: SmoothingComparison) -> go.Figure
         for values, style, name in ((hard, hard_style, "one-hot y"), (soft, soft_style, f"smoothed y′, ε = {eps}")):
             shown = values.tolist() if floor is None else [max(float(v), floor) for v in values]
             fig.add_trace(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=steps,
                     y=shown,
                     mode="lines",
@@ -123,18 +126,19 @@ def smoothing_figure(state: State, comparison: SmoothingComparison) -> go.Figure
     fig.update_yaxes(fixedrange=True)
     fig.update_yaxes(type="log", exponentformat="power", row=1, col=2)
     fig.update_annotations(font={"size": theme.FONT_SIZE - 1})
-    return fig
+    return fig.spec()
 
 
-def squared_error_figure(gaps: np.ndarray, ce: np.ndarray, se: np.ndarray) -> go.Figure:
+def squared_error_figure(gaps: np.ndarray, ce: np.ndarray, se: np.ndarray) -> Spec:
     """Gradient norms of both losses as the wrong class's logit gap grows (log scale)."""
-    fig = go.Figure()
+    fig = SpecFigure()
     for values, name, style in (
         (ce, "cross-entropy", {"color": theme.OTHER_CLASS, "width": 4}),
         (se, "squared error Σ(p − y)²", {"color": theme.ACCENT, "width": 4, "dash": "dash"}),
     ):
         fig.add_trace(
-            go.Scatter(
+            trace(
+                "scatter",
                 x=gaps.tolist(),
                 y=values.tolist(),
                 mode="lines",
@@ -157,11 +161,11 @@ def squared_error_figure(gaps: np.ndarray, ce: np.ndarray, se: np.ndarray) -> go
     fig.update_layout(
         showlegend=True,
         legend={"orientation": "h", "x": 0.0, "y": -0.22, "xanchor": "left"},
-        xaxis={"title": "logit gap: wrong class minus true class, z = (0, gap, 0)", "fixedrange": True},
-        yaxis={"type": "log", "exponentformat": "power", "title": "size of the gradient |∂L/∂z|", "fixedrange": True},
+        xaxis={**title("logit gap: wrong class minus true class, z = (0, gap, 0)"), "fixedrange": True},
+        yaxis={"type": "log", "exponentformat": "power", **title("size of the gradient |∂L/∂z|"), "fixedrange": True},
         margin={"l": 70, "r": 20, "t": 60, "b": 100},
     )
-    return fig
+    return fig.spec()
 
 
 def log_sum_exp_figure(
@@ -172,9 +176,9 @@ def log_sum_exp_figure(
     nan_above: float,
     shift: float,
     label: str,
-) -> go.Figure:
+) -> Spec:
     """``p`` of the true class for ``z + c``: the naive formula breaks outside a window, the stable one never."""
-    fig = go.Figure()
+    fig = SpecFigure()
     low, high = float(shifts[0]), float(shifts[-1])
     for x0, x1, text in (
         (low, nan_below, "naive: every e^z → 0<br>0/0 = NaN"),
@@ -186,14 +190,14 @@ def log_sum_exp_figure(
                 x1=min(x1, high),
                 fillcolor=theme.ACCENT,
                 opacity=0.15,
-                line_width=0,
                 annotation_text=text,
                 annotation_position="top left" if x0 == low else "top right",
                 annotation_font_size=theme.FONT_SIZE - 3,
             )
     naive_shown = [None if math.isnan(v) else float(v) for v in naive]
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=shifts.tolist(),
             y=stable.tolist(),
             mode="lines",
@@ -203,7 +207,8 @@ def log_sum_exp_figure(
         )
     )
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=shifts.tolist(),
             y=naive_shown,
             mode="lines",
@@ -224,8 +229,8 @@ def log_sum_exp_figure(
     fig.update_layout(
         showlegend=True,
         legend={"orientation": "h", "x": 0.0, "y": -0.22, "xanchor": "left"},
-        xaxis={"title": "shift c added to every logit", "range": [low, high], "fixedrange": True},
-        yaxis={"range": [0.0, min(1.0, top * 1.6) + 0.05], "title": "p", "fixedrange": True},
+        xaxis={**title("shift c added to every logit"), "range": [low, high], "fixedrange": True},
+        yaxis={"range": [0.0, min(1.0, top * 1.6) + 0.05], **title("p"), "fixedrange": True},
         margin={"l": 60, "r": 20, "t": 60, "b": 100},
     )
-    return fig
+    return fig.spec()

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 from components import theme
+from components.figure import Spec, finish, merge, title
 from components.formulas import MAX_TERMS, aligned, elide, stacked, sub, tex_row, tex_sum, tex_vector
 from components.numbers import fmt, tex, tex_probability, tex_term
 from components.text import md, plotly_text
@@ -24,7 +24,7 @@ CHAIN_RULE = (
     r"\frac{\partial E}{\partial z_j} = "
     r"\sum_{i=1}^{H} \frac{\partial E}{\partial p_i}\,\frac{\partial p_i}{\partial z_j}"
 )
-Block = tuple[str, object]  # ("text", str) | ("latex", str) | ("table", DataFrame) | ("figure", Figure)
+Block = tuple[str, object]  # ("text", str) | ("latex", str) | ("table", DataFrame) | ("figure", Spec)
 
 
 @dataclass(frozen=True)
@@ -344,7 +344,7 @@ def steps(d: Derivation) -> list[Step]:
 # --- the Jacobian heatmap ---------------------------------------------------------------------
 
 
-def jacobian_figure(d: Derivation) -> go.Figure:
+def jacobian_figure(d: Derivation) -> Spec:
     """``dp_i/dz_j`` as an annotated heatmap; the ``i = j`` diagonal outlined and labelled."""
     e = d.expl
     n = e.n_classes
@@ -356,39 +356,43 @@ def jacobian_figure(d: Derivation) -> go.Figure:
         for i in range(n)
     ]  # fmt: skip
     labels = [plotly_text(label) for label in e.state.labels]
-    fig = go.Figure(
-        go.Heatmap(
-            z=jac.tolist(),
-            x=labels,
-            y=labels,
-            text=cell_text,
-            texttemplate="%{text}",
-            textfont={"size": theme.FONT_SIZE - (0 if n <= 6 else 5)},
-            colorscale=[[0.0, theme.OTHER_CLASS], [0.5, "#F2F2F2"], [1.0, theme.TRUE_CLASS]],
-            zmin=-limit,
-            zmax=limit,
-            colorbar={"title": {"text": "∂pᵢ/∂zⱼ"}},
-            hovertemplate="∂p(%{y})/∂z(%{x}) = %{z:.4g}<extra></extra>",
-            xgap=2,
-            ygap=2,
-        )
+    heatmap = {
+        "type": "heatmap",
+        "z": jac.tolist(),
+        "x": labels,
+        "y": labels,
+        "text": cell_text,
+        "texttemplate": "%{text}",
+        "textfont": {"size": theme.FONT_SIZE - (0 if n <= 6 else 5)},
+        "colorscale": [[0.0, theme.OTHER_CLASS], [0.5, "#F2F2F2"], [1.0, theme.TRUE_CLASS]],
+        "zmin": -limit,
+        "zmax": limit,
+        "colorbar": {"title": {"text": "∂pᵢ/∂zⱼ"}},
+        "hovertemplate": "∂p(%{y})/∂z(%{x}) = %{z:.4g}<extra></extra>",
+        "xgap": 2,
+        "ygap": 2,
+    }
+    diagonal = [
+        {
+            "type": "rect",
+            "x0": i - 0.5,
+            "x1": i + 0.5,
+            "y0": i - 0.5,
+            "y1": i + 0.5,
+            "line": {"color": "#000000", "width": 3, "dash": "solid"},
+        }
+        for i in range(n)
+    ]
+    layout = merge(
+        theme.base_layout("Jacobian ∂pᵢ/∂zⱼ: diagonal p(1 − p), off-diagonal −pᵢpⱼ", height=460),
+        {
+            "xaxis": {**title("logit zⱼ"), "side": "bottom", "fixedrange": True, "tickangle": 0},
+            "yaxis": {**title("output pᵢ"), "autorange": "reversed", "fixedrange": True},
+            "margin": {"l": 90, "r": 20, "t": 50, "b": 60},
+            "shapes": diagonal,
+        },
     )
-    for i in range(n):
-        fig.add_shape(
-            type="rect",
-            x0=i - 0.5,
-            x1=i + 0.5,
-            y0=i - 0.5,
-            y1=i + 0.5,
-            line={"color": "#000000", "width": 3, "dash": "solid"},
-        )
-    fig.update_layout(theme.base_layout("Jacobian ∂pᵢ/∂zⱼ: diagonal p(1 − p), off-diagonal −pᵢpⱼ", height=460))
-    fig.update_layout(
-        xaxis={"title": "logit zⱼ", "side": "bottom", "fixedrange": True, "tickangle": 0},
-        yaxis={"title": "output pᵢ", "autorange": "reversed", "fixedrange": True},
-        margin={"l": 90, "r": 20, "t": 50, "b": 60},
-    )
-    return fig
+    return finish([heatmap], layout)
 
 
 # --- export -----------------------------------------------------------------------------------

@@ -6,11 +6,13 @@ module global, so one visitor's projector never enlarges another visitor's page.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
+
+from components.figure import Spec, prebuilt
 
 #: Charts in presenter mode: fonts and heights grow by these factors.
 PRESENTER_FONT_SCALE = 1.4
@@ -55,9 +57,9 @@ def _scale_fonts(node: Any, factor: float) -> None:
             _scale_fonts(item, factor)
 
 
-def for_projector(fig: go.Figure) -> dict[str, Any]:
-    """The figure as a dictionary with larger fonts and more height."""
-    spec: dict[str, Any] = fig.to_dict()
+def for_projector(fig: Spec) -> Spec:
+    """The figure with larger fonts and more height (a copy)."""
+    spec: Spec = copy.deepcopy(fig)
     layout = spec.setdefault("layout", {})
     layout.setdefault("font", {}).setdefault("size", 16)
     _scale_fonts(spec, PRESENTER_FONT_SCALE)
@@ -66,8 +68,9 @@ def for_projector(fig: go.Figure) -> dict[str, Any]:
     return spec
 
 
-def show_chart(fig: go.Figure, key: str) -> None:
-    st.plotly_chart(for_projector(fig) if presenting() else fig, config=PLOT_CONFIG, key=key)
+def show_chart(fig: Spec, key: str) -> None:
+    """Send a figure spec to the browser as it is, enlarged on the projector."""
+    st.plotly_chart(prebuilt(for_projector(fig) if presenting() else fig), config=PLOT_CONFIG, key=key)
 
 
 def caption(text: str) -> None:

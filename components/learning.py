@@ -8,10 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from components import theme
+from components.figure import Spec, SpecFigure, title, trace, typed_array
 from components.numbers import fmt, fmt_probability
 from components.text import plotly_text
 from core.dynamics import Learning, Trajectory
@@ -41,13 +40,13 @@ def _class_style(state: State, k: int) -> dict[str, Any]:
     }
 
 
-def descent_figure(state: State, tr: Trajectory, learning_rate: float) -> go.Figure:
+def descent_figure(state: State, tr: Trajectory, learning_rate: float) -> Spec:
     """Bars of ``p`` at the shown step (animated), beside ``z``, ``p`` and ``E`` (log scale) over all steps."""
     n = state.n_classes
     steps = tr.z.shape[0] - 1
     shown = frame_steps(steps)
     labels = [plotly_text(label) for label in state.labels]
-    fig = make_subplots(
+    fig = SpecFigure(
         rows=3,
         cols=2,
         column_widths=[0.36, 0.64],
@@ -55,7 +54,7 @@ def descent_figure(state: State, tr: Trajectory, learning_rate: float) -> go.Fig
         shared_xaxes=False,
         horizontal_spacing=0.09,
         vertical_spacing=0.1,
-        subplot_titles=("p at the step shown", "logits z", "probabilities p", "loss E (log scale)"),
+        subplot_titles=["p at the step shown", "logits z", "probabilities p", "loss E (log scale)"],
     )
     one_minus_p = 1.0 - tr.p  # for labels of the other classes; the true class's comes from its loss
 
@@ -66,8 +65,9 @@ def descent_figure(state: State, tr: Trajectory, learning_rate: float) -> go.Fig
             texts.append(fmt_probability(float(tr.p[t, k]), q))
         return texts
 
-    def bar(t: int) -> go.Bar:
-        return go.Bar(
+    def bar(t: int) -> Spec:
+        return trace(
+            "bar",
             x=list(range(n)),
             y=tr.p[t].tolist(),
             text=bar_text(t) if n <= theme.MANY_CLASSES else None,
@@ -81,8 +81,9 @@ def descent_figure(state: State, tr: Trajectory, learning_rate: float) -> go.Fig
             hovertemplate="%{customdata}: p = %{y}<extra></extra>",
         )
 
-    def caption(t: int) -> go.Scatter:
-        return go.Scatter(
+    def caption(t: int) -> Spec:
+        return trace(
+            "scatter",
             x=[(n - 1) / 2],
             y=[1.16],
             mode="text",
@@ -91,14 +92,15 @@ def descent_figure(state: State, tr: Trajectory, learning_rate: float) -> go.Fig
             hoverinfo="skip",
         )
 
-    def markers(t: int) -> list[go.Scatter]:
+    def markers(t: int) -> list[Spec]:
         loss = float(tr.loss[t])
         colours = theme.class_colours(n, state.target)
         dots = {"mode": "markers", "hoverinfo": "skip", "marker": {"size": 9, "color": colours}}
         return [
-            go.Scatter(x=[t] * n, y=tr.z[t].tolist(), **dots),
-            go.Scatter(x=[t] * n, y=tr.p[t].tolist(), **dots),
-            go.Scatter(
+            trace("scatter", x=[t] * n, y=tr.z[t].tolist(), **dots),
+            trace("scatter", x=[t] * n, y=tr.p[t].tolist(), **dots),
+            trace(
+                "scatter",
                 x=[t],
                 y=[loss if loss > 0.0 else None],
                 mode="markers",
@@ -108,14 +110,15 @@ def descent_figure(state: State, tr: Trajectory, learning_rate: float) -> go.Fig
         ]
 
     animated = [bar(0), caption(0), *markers(0)]
-    for trace, (row, col) in zip(animated, [(1, 1), (1, 1), (1, 2), (2, 2), (3, 2)], strict=True):
-        fig.add_trace(trace, row=row, col=col)
+    for spec, (row, col) in zip(animated, [(1, 1), (1, 1), (1, 2), (2, 2), (3, 2)], strict=True):
+        fig.add_trace(spec, row=row, col=col)
     x_steps = list(range(steps + 1))
     for k in range(n):
         style = _class_style(state, k)
         for row, values in ((1, tr.z[:, k]), (2, tr.p[:, k])):
             fig.add_trace(
-                go.Scatter(
+                trace(
+                    "scatter",
                     x=x_steps,
                     y=values.tolist(),
                     mode="lines",
@@ -128,7 +131,8 @@ def descent_figure(state: State, tr: Trajectory, learning_rate: float) -> go.Fig
             )
     positive = [float(e) if e > 0.0 else None for e in tr.loss]
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=x_steps,
             y=positive,
             mode="lines",
@@ -138,7 +142,7 @@ def descent_figure(state: State, tr: Trajectory, learning_rate: float) -> go.Fig
         row=3,
         col=2,
     )
-    fig.frames = [go.Frame(data=[bar(t), caption(t), *markers(t)], traces=[0, 1, 2, 3, 4], name=str(t)) for t in shown]
+    fig.frames = [{"data": [bar(t), caption(t), *markers(t)], "traces": [0, 1, 2, 3, 4], "name": str(t)} for t in shown]
     layout = theme.base_layout(f"Gradient descent on the logits, η = {fmt(learning_rate)}", ANIMATION_HEIGHT)
     layout["margin"] = {"l": 60, "r": 20, "t": 70, "b": 130}
     fig.update_layout(layout)
@@ -220,10 +224,10 @@ def descent_figure(state: State, tr: Trajectory, learning_rate: float) -> go.Fig
             }
         ],
     )
-    return fig
+    return fig.spec()
 
 
-def _arrow_trace(learning: Learning) -> go.Scatter:
+def _arrow_trace(learning: Learning) -> Spec:
     """The descent field as arrows: one shaft and head per arrow, lengths to scale, None between arrows."""
     land = learning.landscape
     rows = slice(0, None, ARROW_STRIDE)
@@ -242,7 +246,8 @@ def _arrow_trace(learning: Learning) -> go.Scatter:
         x_path += [float(x0), float(x0 + dx), None]
         y_path += [float(y0), float(y0 + dy), None]
         sizes += [0.0, 9.0 if size > 0.08 else 0.0, 0.0]
-    return go.Scatter(
+    return trace(
+        "scatter",
         x=x_path,
         y=y_path,
         mode="lines+markers",
@@ -253,17 +258,18 @@ def _arrow_trace(learning: Learning) -> go.Scatter:
     )
 
 
-def landscape_figure(state: State, learning: Learning) -> go.Figure:
+def landscape_figure(state: State, learning: Learning) -> Spec:
     """Contours of ``E`` over ``z_i`` and ``z_j``, the descent field, the current point and the path."""
     land = learning.landscape
     i, j = learning.i, learning.j
     path = learning.path
-    fig = go.Figure()
+    fig = SpecFigure()
     fig.add_trace(
-        go.Contour(
-            x=land.axis_i.astype(np.float32),
-            y=land.axis_j.astype(np.float32),
-            z=land.loss.astype(np.float32),
+        trace(
+            "contour",
+            x=typed_array(land.axis_i),
+            y=typed_array(land.axis_j),
+            z=typed_array(land.loss),
             colorscale="Viridis",
             reversescale=True,
             ncontours=18,
@@ -279,7 +285,8 @@ def landscape_figure(state: State, learning: Learning) -> go.Figure:
     )
     fig.add_trace(_arrow_trace(learning))
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=path.z[:, i].tolist(),
             y=path.z[:, j].tolist(),
             mode="lines",
@@ -290,7 +297,8 @@ def landscape_figure(state: State, learning: Learning) -> go.Figure:
     )
     steps = path.z.shape[0] - 1
     fig.add_trace(
-        go.Scatter(
+        trace(
+            "scatter",
             x=[float(path.z[0, i]), float(path.z[-1, i])],
             y=[float(path.z[0, j]), float(path.z[-1, j])],
             mode="markers+text",
@@ -314,21 +322,21 @@ def landscape_figure(state: State, learning: Learning) -> go.Figure:
 
     fig.update_layout(theme.base_layout(f"Loss landscape over z{i + 1} and z{j + 1}", 520))
     fig.update_layout(
-        xaxis={"title": axis_title(i), "range": [float(land.axis_i[0]), float(land.axis_i[-1])], "fixedrange": True},
-        yaxis={"title": axis_title(j), "range": [float(land.axis_j[0]), float(land.axis_j[-1])], "fixedrange": True},
+        xaxis={**title(axis_title(i)), "range": [float(land.axis_i[0]), float(land.axis_i[-1])], "fixedrange": True},
+        yaxis={**title(axis_title(j)), "range": [float(land.axis_j[0]), float(land.axis_j[-1])], "fixedrange": True},
         margin={"l": 70, "r": 10, "t": 50, "b": 60},
     )
-    return fig
+    return fig.spec()
 
 
-def _ternary_line(a: list[float], b: list[float], c: list[float], **kwargs: Any) -> go.Scatterternary:
-    return go.Scatterternary(a=a, b=b, c=c, mode="lines", hoverinfo="skip", **kwargs)
+def _ternary_line(a: list[float], b: list[float], c: list[float], **kwargs: Any) -> Spec:
+    return trace("scatterternary", a=a, b=b, c=c, mode="lines", hoverinfo="skip", **kwargs)
 
 
-def simplex_figure(state: State, learning: Learning) -> go.Figure:
+def simplex_figure(state: State, learning: Learning) -> Spec:
     """The triangle of (p_true, p_rival, p_rest) with iso-loss lines and the descent trajectory."""
     sx = learning.simplex
-    fig = go.Figure()
+    fig = SpecFigure()
     for level, a in zip(sx.iso_loss.tolist(), sx.iso_p_true.tolist(), strict=True):
         fig.add_trace(
             _ternary_line(
@@ -336,7 +344,8 @@ def simplex_figure(state: State, learning: Learning) -> go.Figure:
             )
         )
         fig.add_trace(
-            go.Scatterternary(
+            trace(
+                "scatterternary",
                 a=[a],
                 b=[1.0 - a],
                 c=[0.0],
@@ -361,7 +370,8 @@ def simplex_figure(state: State, learning: Learning) -> go.Figure:
             )
     path = sx.path
     fig.add_trace(
-        go.Scatterternary(
+        trace(
+            "scatterternary",
             a=path[:, 0].tolist(),
             b=path[:, 1].tolist(),
             c=path[:, 2].tolist(),
@@ -372,7 +382,8 @@ def simplex_figure(state: State, learning: Learning) -> go.Figure:
         )
     )
     fig.add_trace(
-        go.Scatterternary(
+        trace(
+            "scatterternary",
             a=[float(path[0, 0]), float(path[-1, 0])],
             b=[float(path[0, 1]), float(path[-1, 1])],
             c=[float(path[0, 2]), float(path[-1, 2])],
@@ -410,4 +421,4 @@ def simplex_figure(state: State, learning: Learning) -> go.Figure:
         },
         margin={"l": 70, "r": 70, "t": 80, "b": 50},
     )
-    return fig
+    return fig.spec()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import io
 from collections.abc import Iterable
 from typing import Any
@@ -22,6 +23,7 @@ def share_link(base_url: str | None, params: Iterable[tuple[str, str]]) -> str:
     return f"{base}?{query}" if query else base
 
 
+@functools.lru_cache(maxsize=256)
 def qr_png(link: str) -> bytes:
     """A QR code of ``link`` as PNG, black on white with a quiet zone, error correction M."""
     buffer = io.BytesIO()

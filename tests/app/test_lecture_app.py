@@ -92,17 +92,20 @@ def test_presenter_mode_enlarges_charts_and_hides_reading_aids() -> None:
 
 
 def test_for_projector_scales_every_font_it_finds() -> None:
-    import plotly.graph_objects as go
-
-    fig = go.Figure(go.Bar(x=[1], y=[2], textfont={"size": 10}))
-    fig.update_layout(font={"size": 16}, xaxis={"tickfont": {"size": 12}}, height=300)
-    fig.add_annotation(text="a", font={"size": 20})
+    fig = {
+        "data": [{"type": "bar", "x": [1], "y": [2], "textfont": {"size": 10}}],
+        "layout": {"font": {"size": 16}, "xaxis": {"tickfont": {"size": 12}}, "height": 300,
+                   "annotations": [{"text": "a", "font": {"size": 20}}]},
+        "frames": [{"data": [{"type": "bar", "textfont": {"size": 10}}]}],
+    }  # fmt: skip
     spec = display.for_projector(fig)
     scale = display.PRESENTER_FONT_SCALE
     assert spec["data"][0]["textfont"]["size"] == pytest.approx(10 * scale)
+    assert spec["frames"][0]["data"][0]["textfont"]["size"] == pytest.approx(10 * scale)
     assert spec["layout"]["xaxis"]["tickfont"]["size"] == pytest.approx(12 * scale)
     assert spec["layout"]["annotations"][0]["font"]["size"] == pytest.approx(20 * scale)
     assert spec["layout"]["height"] == 375
+    assert fig["layout"]["height"] == 300  # the original is left as it was
 
 
 NASTY = ["<b>cat</b>", "**dog**", "$x_1$ \\{}%#&_^~", "<script>alert(1)</script>", '"quoted" :red[x]']

@@ -9,6 +9,7 @@ import pytest
 
 from components import charts, formulas
 from components.controls import check_query_params, parse_n, parse_y, parse_z, shown
+from components.figure import validate
 from components.numbers import fmt, fmt_probability, fmt_signed, tex
 from core import cross_entropy, grad_logits, softmax
 from core.explanation import WORKED_EXAMPLE_Z, State, explain
@@ -25,7 +26,7 @@ STATES = [
 @pytest.mark.parametrize("state", STATES)
 def test_probability_bars_show_core_values(state: State) -> None:
     expl = explain(state)
-    fig = charts.probability_figure(expl)
+    fig = validate(charts.probability_figure(expl))  # Plotly's full schema check
     bars = fig.data[0]
     np.testing.assert_array_equal(bars.y, softmax(np.array(state.z)))
     assert list(bars.marker.pattern.shape).count("/") == 1
@@ -37,7 +38,7 @@ def test_probability_bars_show_core_values(state: State) -> None:
 @pytest.mark.parametrize("state", STATES)
 def test_gradient_arrows_show_minus_the_gradient(state: State) -> None:
     expl = explain(state)
-    fig = charts.gradient_figure(expl)
+    fig = validate(charts.gradient_figure(expl))  # Plotly's full schema check
     heads = fig.data[1]
     want = -grad_logits(np.array(state.z), state.target)
     np.testing.assert_array_equal(heads.y, want)
@@ -49,7 +50,7 @@ def test_gradient_arrows_show_minus_the_gradient(state: State) -> None:
 
 def test_loss_point_sits_on_the_curve() -> None:
     expl = explain(State((0.5, 1.5, -1.0), 2))
-    fig = charts.loss_curve_figure(expl)
+    fig = validate(charts.loss_curve_figure(expl))  # Plotly's full schema check
     point = fig.data[1]
     assert point.x[0] == pytest.approx(softmax([0.5, 1.5, -1.0])[2])
     assert point.y[0] == pytest.approx(cross_entropy([0.5, 1.5, -1.0], 2))
@@ -132,3 +133,11 @@ def test_shown_values_cannot_become_markup() -> None:
     assert shown("a`b") == "`` a`b ``"
     assert shown("x" * 100).endswith("… `")
     assert shown("") == "(empty)"
+
+
+@pytest.mark.parametrize("names", [(), ("<b>cat</b>", "**dog**", "$x$", "a" * 20, "e", "f", "g", "h", "i", "j")])
+@pytest.mark.parametrize("state", STATES)
+def test_every_explore_figure_passes_plotlys_validation(state: State, names: tuple[str, ...]) -> None:
+    expl = explain(State(state.z, state.target, names[: len(state.z)]))
+    for build in (charts.probability_figure, charts.gradient_figure, charts.loss_curve_figure):
+        validate(build(expl))

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from components.derivation import jacobian_figure, steps, to_markdown
+from components.figure import validate
 from components.numbers import fmt, tex
 from core import cross_entropy, grad_logits, softmax, softmax_jacobian
 from core.derivation import derive
@@ -54,7 +55,7 @@ def test_every_step_shows_core_values(state: State) -> None:
 def test_jacobian_heatmap_shows_every_cell(n: int) -> None:
     z = np.linspace(-2.0, 2.0, n)
     d = derive(explain(State(tuple(z), n - 1)))
-    fig = jacobian_figure(d)
+    fig = validate(jacobian_figure(d))
     np.testing.assert_allclose(np.array(fig.data[0].z), softmax_jacobian(z), rtol=1e-15)
     assert len(fig.layout.shapes) == n  # the i = j diagonal is outlined
     if n <= 6:
