@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import functools
 import io
 from collections.abc import Iterable
@@ -23,6 +24,11 @@ def share_link(base_url: str | None, params: Iterable[tuple[str, str]]) -> str:
     return f"{base}?{query}" if query else base
 
 
+def qr_data_uri(link: str) -> str:
+    """The QR code as a ``data:`` URI: Streamlit shows it as it is, with no image decoding."""
+    return "data:image/png;base64," + base64.b64encode(qr_png(link)).decode("ascii")
+
+
 @functools.lru_cache(maxsize=256)
 def qr_png(link: str) -> bytes:
     """A QR code of ``link`` as PNG, black on white with a quiet zone, error correction M."""
@@ -38,8 +44,11 @@ def render_share(params: Iterable[tuple[str, str]]) -> str:
     box = sidebar.expander("Share this view", expanded=True, icon=":material/share:")
     box.caption("The link opens exactly this view. Copy it with the button in the box's corner:")
     box.code(link, language=None, wrap_lines=True)
+    # The QR code is drawn on request: encoding it on every slider move would cost more than the page.
+    if not box.toggle("QR code for phones", key="qr", help="Students scan it from the projector."):
+        return link
     try:
-        png = qr_png(link)
+        png = qr_data_uri(link)
     except segno.DataOverflowError:
         box.warning(f"This link is too long for a QR code ({len(link)} characters).", icon="⚠️")
     else:

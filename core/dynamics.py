@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import ArrayLike
 
-from core._validate import Array, as_logits, as_temperature
-from core.loss import cross_entropy, grad_logits, one_hot
-from core.softmax import softmax, softmax_jacobian
+from core._validate import Array, as_class_index, as_distribution, as_logits, as_temperature, is_class_index
+from core.loss import cross_entropy, grad_hard_from_parts, grad_logits, grad_soft_from_parts, one_hot
+from core.softmax import SoftmaxParts, softmax, softmax_jacobian, softmax_parts
 
 
 def smoothed_target(target: int, n_classes: int, epsilon: float) -> Array:
@@ -71,8 +71,20 @@ def descend_batch(
     z[0] = z0
     grad = np.empty_like(z)
     step_size = learning_rate * moves
+    # The target is checked once; each step then only factors the softmax and forms p - y.
+    if is_class_index(target):
+        k = as_class_index(target, z0.shape[-1], z0.shape[:-1])
+
+        def gradient(parts: SoftmaxParts) -> Array:
+            return grad_hard_from_parts(parts, k)
+    else:
+        y = as_distribution(target, z0.shape)
+
+        def gradient(parts: SoftmaxParts) -> Array:
+            return grad_soft_from_parts(parts, y)
+
     for step in range(steps + 1):
-        grad[step] = grad_logits(z[step], target, t)
+        grad[step] = gradient(softmax_parts(z[step], t))
         if step < steps:
             z[step + 1] = z[step] - step_size * grad[step]
     return Trajectory(z=z, p=softmax(z, t), loss=cross_entropy(z, target, t), grad=grad)

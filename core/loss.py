@@ -7,7 +7,7 @@ batch) or a probability vector on the last axis (a soft target, floats).
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 
 from core._validate import Array, as_class_index, as_distribution, is_class_index
 from core.softmax import SoftmaxParts, softmax_parts
@@ -58,16 +58,24 @@ def grad_logits(z: ArrayLike, target: ArrayLike, temperature: float = 1.0) -> Ar
 
 def grad_from_parts(parts: SoftmaxParts, target: ArrayLike) -> Array:
     """:func:`grad_logits` from an already factored softmax."""
-    p = parts.probabilities()
-    one_minus_p = parts.one_minus_probabilities()
     if is_class_index(target):
-        k = as_class_index(target, parts.n_classes, _batch_shape(parts))
-        is_true = np.arange(parts.n_classes) == k[..., None]
-        grad: Array = np.where(is_true, -one_minus_p, p)
-    else:
-        y = as_distribution(target, p.shape)
-        # At the largest logit p rounds towards 1: use (1 - y) - (1 - p) where 1 - y is exact.
-        near_one = parts.is_argmax() & (y >= 0.5)
-        grad = np.where(near_one, (1.0 - y) - one_minus_p, p - y)
+        return grad_hard_from_parts(parts, as_class_index(target, parts.n_classes, _batch_shape(parts)))
+    return grad_soft_from_parts(parts, as_distribution(target, parts.q.shape))
+
+
+def grad_hard_from_parts(parts: SoftmaxParts, k: NDArray[np.intp]) -> Array:
+    """The gradient for class indices ``k`` that are already checked (see :func:`as_class_index`)."""
+    is_true = np.arange(parts.n_classes) == k[..., None]
+    grad: Array = np.where(is_true, -parts.one_minus_probabilities(), parts.probabilities())
+    result: Array = grad / parts.temperature
+    return result
+
+
+def grad_soft_from_parts(parts: SoftmaxParts, y: Array) -> Array:
+    """The gradient for target distributions ``y`` that are already checked (see :func:`as_distribution`)."""
+    p = parts.probabilities()
+    # At the largest logit p rounds towards 1: use (1 - y) - (1 - p) where 1 - y is exact.
+    near_one = parts.is_argmax() & (y >= 0.5)
+    grad: Array = np.where(near_one, (1.0 - y) - parts.one_minus_probabilities(), p - y)
     result: Array = grad / parts.temperature
     return result

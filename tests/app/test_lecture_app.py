@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import json
 import math
@@ -16,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from components import display
 from components.controls import N_MAX, PRESETS
 from components.numbers import fmt
-from components.share import QR_SCALE, qr_png, share_link
+from components.share import QR_SCALE, share_link
 from components.text import md, plotly_text, tex_text
 from core import cross_entropy, grad_logits
 from core.dynamics import descend
@@ -148,6 +149,8 @@ def test_a_thousand_class_names_give_one_notice() -> None:
 def test_the_share_link_holds_the_current_state_and_the_qr_code_encodes_it() -> None:
     at = run_app(view="Compare", lr="2", T="0.5", names="cat,dog")
     next(s for s in at.slider if s.label == "z1").set_value(2.5).run()
+    assert not at.get("image")  # drawn only on request
+    next(t for t in at.toggle if t.label == "QR code for phones").set_value(True).run()
     link = link_shown(at)
     # Widgets of this tab from their values, the Learning tab's rate from the URL, the names in use.
     assert link == "http://localhost:8501/?view=Compare&z1=2.5&lr=2&T=0.5&names=cat%2Cdog"
@@ -155,8 +158,11 @@ def test_the_share_link_holds_the_current_state_and_the_qr_code_encodes_it() -> 
     assert link_shown(again) == link
     image = at.get("image")[0].proto.imgs[0]
     assert image.alt == "QR code of the link to this view"
-    # The PNG's modules are exactly segno's symbol for the link (QR_SCALE pixels a module, 4-module border).
-    png = Image.open(io.BytesIO(qr_png(link))).convert("L")
+    # The image sent is a PNG whose modules are exactly segno's symbol for the link shown
+    # (QR_SCALE pixels a module, 4-module border).
+    prefix = "data:image/png;base64,"
+    assert image.url.startswith(prefix)
+    png = Image.open(io.BytesIO(base64.b64decode(image.url[len(prefix) :]))).convert("L")
     symbol = segno.make(link, error="m", micro=False)
     matrix = np.array([list(row) for row in symbol.matrix], dtype=bool)
     modules = np.asarray(png)[4 * QR_SCALE :: QR_SCALE, 4 * QR_SCALE :: QR_SCALE][: matrix.shape[0], : matrix.shape[1]]

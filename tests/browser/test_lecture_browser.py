@@ -97,6 +97,7 @@ def test_class_names_are_shown_as_text_everywhere(page: Page, app_url: str, scre
 
 def test_share_link_and_qr_code_follow_the_state(page: Page, app_url: str) -> None:
     open_page(page, app_url)
+    page.locator('[data-testid="stSidebar"]').get_by_text("QR code for phones").click()
     qr = page.get_by_role("img", name="QR code of the link to this view")
     expect(qr).to_be_visible()
     assert qr.evaluate("img => img.naturalWidth") > 200
