@@ -8,8 +8,10 @@ from __future__ import annotations
 import streamlit as st
 
 from components import compare_page, controls, derivation_page, display, explorer, learning_page, quiz_page, share
+from components.runtime import freeze_imported_objects
 from core.explanation import explain
 
+freeze_imported_objects()  # once per process: keeps Streamlit's after-run garbage collection cheap
 st.set_page_config(page_title="Softmax & cross-entropy, live", page_icon="∂", layout="wide")
 
 url_notices = controls.url_notices()  # before any widget: widgets drop the URL values they cannot use
