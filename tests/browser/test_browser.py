@@ -102,7 +102,7 @@ def test_derivation_renders_for_every_class_count(page: Page, app_url: str, n: i
     page.goto(f"{app_url}/?view=Derivation&n={n}&y={n}")
     expect(page.get_by_text("7. On to the weights")).to_be_visible(timeout=LOAD_TIMEOUT)
     expect(page.locator(".js-plotly-plot")).to_have_count(1)  # the Jacobian heatmap
-    assert page.locator(".katex").count() > 20
+    expect(page.locator(".katex").nth(20)).to_be_attached()  # KaTeX typesets after the text appears
     assert page.locator(".katex-error").count() == 0
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
     assert katex_overlaps(page) == []

@@ -87,9 +87,11 @@ def test_class_names_are_shown_as_text_everywhere(page: Page, app_url: str, scre
     assert page.locator("script", has_text="alert(1)").count() == 0
     ticks = page.locator(".js-plotly-plot").first.evaluate("e => e.layout.xaxis.ticktext")
     assert ticks[0] == "<b>&lt;b&gt;cat&lt;/b&gt;</b><br>true"
+    expect(page.locator(".katex").first).to_be_visible()  # typeset, so an error would show by now
     assert page.locator(".katex-error").count() == 0
     page.get_by_role("tab", name="Derivation").click()
     expect(page.get_by_text("7. On to the weights")).to_be_visible(timeout=LOAD_TIMEOUT)
+    expect(page.locator(".katex").nth(20)).to_be_attached()
     assert page.locator(".katex-error").count() == 0
     assert dialogs == []
     page.screenshot(path=str(screenshots / "class-names-derivation.png"))
