@@ -330,7 +330,7 @@ def _register_hidden_logits(n: int) -> None:
 
 
 WORKED_EXAMPLE = Preset(
-    "Tutorial's worked example",
+    "Worked example",
     N_DEFAULT,
     WORKED_EXAMPLE_Z,
     Y_DEFAULT,
@@ -338,11 +338,9 @@ WORKED_EXAMPLE = Preset(
 )
 PRESETS = (
     WORKED_EXAMPLE,
-    Preset(
-        "Confident and wrong", 3, (-2.0, 6.0, 0.0), 1, help="Class 2 gets p ≈ 0.997 but class 1 is true: a big loss."
-    ),
-    Preset("Confident and right", 3, (6.0, -2.0, 0.0), 1, help="Class 1 gets p ≈ 0.997 and is true: a tiny loss."),
-    Preset("Uniform: all logits equal", 3, (0.0, 0.0, 0.0), 1, help="All logits equal: every p = 1/3 and E = ln 3."),
+    Preset("Confident, wrong", 3, (-2.0, 6.0, 0.0), 1, help="Class 2 gets p ≈ 0.997 but class 1 is true: a big loss."),
+    Preset("Confident, right", 3, (6.0, -2.0, 0.0), 1, help="Class 1 gets p ≈ 0.997 and is true: a tiny loss."),
+    Preset("Uniform", 3, (0.0, 0.0, 0.0), 1, help="All logits equal: every p = 1/3 and E = ln 3."),
     Preset(
         "Ten classes",
         10,
@@ -351,7 +349,7 @@ PRESETS = (
         help="Ten classes; class 5 is true but class 2 leads.",
     ),
     Preset(
-        "Huge logits (stability)",
+        "Huge logits",
         3,
         (8.0, 7.9, -8.0),
         2,
@@ -383,12 +381,30 @@ def render_presenter_toggle() -> bool:
     )
 
 
+PRESET_KEY = "preset"
+
+
+def _apply_chosen_preset() -> None:
+    """A preset pill was clicked: set its controls, then clear the pill (a preset is an action)."""
+    label = st.session_state.get(PRESET_KEY)
+    for preset in PRESETS:
+        if preset.label == label:
+            preset.apply()
+    st.session_state[PRESET_KEY] = None
+
+
 def render_presets() -> None:
-    """One button per preset, two to a row."""
+    """The presets as a row of pills: compact, so the sliders stay near the top of the sidebar."""
     sidebar: Any = st.sidebar
-    sidebar.markdown("**Presets** (one click sets every control)")
-    for k, preset in enumerate(PRESETS):
-        sidebar.button(preset.label, on_click=preset.apply, help=preset.help, width="stretch", key=f"preset_{k}")
+    sidebar.pills(
+        "Presets (one click sets every control)",
+        options=[preset.label for preset in PRESETS],
+        selection_mode="single",
+        default=None,
+        key=PRESET_KEY,
+        on_change=_apply_chosen_preset,
+        help=" · ".join(f"{preset.label}: {preset.help}" for preset in PRESETS),
+    )
 
 
 def render_controls() -> tuple[State, list[str]]:
@@ -421,16 +437,6 @@ def render_controls() -> tuple[State, list[str]]:
             horizontal=True,
         )
     )
-    names_text = str(
-        sidebar.text_input(
-            "Class names (optional, comma-separated)",
-            key="names",
-            bind="query-params",
-            placeholder="cat, dog, bird",
-            help="Shown in every chart, table and formula; any text is shown as typed.",
-        )
-    )
-    names, name_notices = parse_names(names_text, n)
     sidebar.markdown("**Logits z** (inputs of the softmax)")
     huge = bool(
         sidebar.toggle(
@@ -459,6 +465,16 @@ def render_controls() -> tuple[State, list[str]]:
         for i in range(n)
     )
     z = tuple(scale * v for v in sliders)
+    names_text = str(
+        sidebar.text_input(
+            "Class names (optional, comma-separated)",
+            key="names",
+            bind="query-params",
+            placeholder="cat, dog, bird",
+            help="Shown in every chart, table and formula; any text is shown as typed.",
+        )
+    )
+    names, name_notices = parse_names(names_text, n)
     _register_hidden_logits(n)
     return State(z=z, target=y - 1, names=names[:n]), name_notices
 

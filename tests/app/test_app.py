@@ -93,7 +93,7 @@ def test_fewer_classes_than_the_true_class_moves_the_true_class() -> None:
 def test_reset_restores_the_worked_example() -> None:
     at = run_app(n="4", z1="3", y="2")
     assert loss_shown(at) != "1.6094"
-    at.button[0].click().run()
+    at.get("button_group")[0].set_value("Worked example").run()  # the presets' pills
     assert loss_shown(at) == "1.6094"
     assert len(at.slider) == 3
 

@@ -38,14 +38,14 @@ def share_text(page: Page) -> str:
 
 def test_presets_set_every_control_and_the_address(page: Page, app_url: str) -> None:
     open_page(page, f"{app_url}/?z1=3&n=4")
-    page.get_by_role("button", name="Ten classes").click()
+    page.get_by_role("radio", name="Ten classes").click()
     want = fmt(float(cross_entropy([1.5, 2.5, 0.3, -0.8, 1.9, -1.5, 0.0, 0.9, -2.2, 1.2], 4)))
     expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(want)
     page.wait_for_function("() => location.href.includes('z10=1.2')")
     for part in ("n=10", "y=5", "z1=1.5", "z5=1.9", "z9=-2.2"):
         assert part in address(page)
     assert "z10=1.2" in share_text(page)
-    page.get_by_role("button", name="Huge logits (stability)").click()
+    page.get_by_role("radio", name="Huge logits").click()
     expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text("10")
     page.wait_for_function("() => location.href.includes('huge=true')")
     # A reload of that address shows the same view.
@@ -151,5 +151,18 @@ def test_every_control_is_reachable_by_keyboard(page: Page, app_url: str) -> Non
             )
         )
     joined = " | ".join(reached)
-    for control in ("Presenter mode", "Confident and wrong", "Number of classes H", "z1", "Class names", "Explore"):
+    for control in (
+        "Presenter mode",
+        "Worked example",
+        "Number of classes H",
+        "z1",
+        "Class names",
+        "Explore",
+    ):
         assert control in joined, joined
+    # The presets are one group: Tab reaches it, the arrow keys move along it, Enter applies one.
+    page.get_by_role("radio", name="Worked example").focus()
+    page.keyboard.press("ArrowRight")
+    assert page.evaluate("() => document.activeElement.innerText.trim()") == "Confident, wrong"
+    page.keyboard.press("Enter")
+    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text("8.0028")
