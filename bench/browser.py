@@ -15,8 +15,6 @@ from __future__ import annotations
 
 import argparse
 import math
-import os
-import shutil
 import socket
 import statistics
 import subprocess
@@ -32,23 +30,16 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from core import grad_logits, softmax  # noqa: E402
+from tests.browser.chromium import LAUNCH_ARGS, NOT_FOUND, find_chromium  # noqa: E402
 
-LAUNCH_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 LN3 = math.log(3.0)
 
 
 def chromium() -> str:
-    for candidate in (os.environ.get("CHROMIUM_PATH"), shutil.which("chromium"), "/usr/bin/chromium"):
-        if candidate and Path(candidate).exists():
-            return candidate
-    raise SystemExit("Chromium not found: apt-get install -y chromium")
+    path = find_chromium()
+    if path is None:
+        raise SystemExit(NOT_FOUND)
+    return path
 
 
 def free_port() -> int:

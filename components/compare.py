@@ -8,7 +8,7 @@ import numpy as np
 
 from components import theme
 from components.figure import Spec, SpecFigure, title, trace
-from components.learning import _class_style
+from components.learning import class_line_style
 from components.numbers import fmt
 from components.text import plotly_text
 from core.comparisons import TEMPERATURES, SmoothingComparison
@@ -30,7 +30,7 @@ def temperature_figure(state: State, sweep: np.ndarray, limit: np.ndarray, tempe
                 x=temps,
                 y=sweep[:, k].tolist(),
                 mode="lines",
-                line=_class_style(state, k),
+                line=class_line_style(state, k),
                 name=label,
                 hovertemplate=f"{label}: p = %{{y:.4f}} at T = %{{x:.3g}}<extra></extra>",
             )

@@ -239,32 +239,23 @@ def check_query_params(params: Mapping[str, Sequence[str]]) -> list[str]:
             f"Link parameter `step` {_problem(params['step'])}: it must be {STEP_ALL} or a step "
             f"from 1 to {N_STEPS}. Showing all steps."
         )
-    for j, default in enumerate(DEFAULT_X):
-        key = x_key(j)
-        if key in params and parse_number(params[key], X_MIN, X_MAX) is None:
+    # Slider values: (key, what it is, whole numbers only, range, default).
+    ranged: list[tuple[str, str, bool, float, float, float]] = [
+        *((x_key(j), "a layer input", False, X_MIN, X_MAX, x) for j, x in enumerate(DEFAULT_X)),
+        ("lr", "the learning rate", False, LR_MIN, LR_MAX, LR_DEFAULT),
+        ("steps", "the number of descent steps", True, STEPS_MIN, STEPS_MAX, STEPS_DEFAULT),
+        ("eps", "the label smoothing ε", False, EPS_MIN, EPS_MAX, EPS_DEFAULT),
+        ("c", "the shift c", True, SHIFT_MIN, SHIFT_MAX, SHIFT_DEFAULT),
+    ]
+    for key, what, whole, low, high, default in ranged:
+        if key not in params:
+            continue
+        usable = parse_int(params[key], int(low), int(high)) if whole else parse_number(params[key], low, high)
+        if usable is None:
             notices.append(
-                f"Link parameter `{key}` {_problem(params[key])}: a layer input must be a number from "
-                f"{X_MIN:g} to {X_MAX:g}. Showing the default {key} = {default:g}."
-            )
-    numbers = (
-        ("lr", "the learning rate", LR_MIN, LR_MAX, LR_DEFAULT),
-        ("eps", "the label smoothing ε", EPS_MIN, EPS_MAX, EPS_DEFAULT),
-    )
-    for key, what, low, high, default_value in numbers:
-        if key in params and parse_number(params[key], low, high) is None:
-            notices.append(
-                f"Link parameter `{key}` {_problem(params[key])}: {what} must be a number from "
-                f"{low:g} to {high:g}. Showing {key} = {default_value:g}."
-            )
-    whole_numbers = (
-        ("steps", "the number of descent steps", STEPS_MIN, STEPS_MAX, STEPS_DEFAULT),
-        ("c", "the shift c", SHIFT_MIN, SHIFT_MAX, SHIFT_DEFAULT),
-    )
-    for key, what, int_low, int_high, int_default in whole_numbers:
-        if key in params and parse_int(params[key], int_low, int_high) is None:
-            notices.append(
-                f"Link parameter `{key}` {_problem(params[key])}: {what} must be a whole number from "
-                f"{int_low} to {int_high}. Showing {key} = {int_default}."
+                f"Link parameter `{key}` {_problem(params[key])}: {what} must be a "
+                f"{'whole number' if whole else 'number'} from {low:g} to {high:g}. "
+                f"Showing the default {key} = {default:g}."
             )
     for key, default_axis in zip(("zi", "zj"), AXES_DEFAULT, strict=True):
         if key in params and parse_y(params[key], n) is None:

@@ -31,7 +31,7 @@ def frame_steps(steps: int, max_frames: int = MAX_FRAMES) -> list[int]:
     return sorted({round(float(k)) for k in np.linspace(0, steps, max_frames)})
 
 
-def _class_style(state: State, k: int) -> dict[str, Any]:
+def class_line_style(state: State, k: int) -> dict[str, Any]:
     true = k == state.target
     return {
         "color": theme.TRUE_CLASS if true else theme.OTHER_CLASS,
@@ -56,14 +56,9 @@ def descent_figure(state: State, tr: Trajectory, learning_rate: float) -> Spec:
         vertical_spacing=0.1,
         subplot_titles=["p at the step shown", "logits z", "probabilities p", "loss E (log scale)"],
     )
-    one_minus_p = 1.0 - tr.p  # for labels of the other classes; the true class's comes from its loss
 
     def bar_text(t: int) -> list[str]:
-        texts = []
-        for k in range(n):
-            q = -float(np.expm1(-tr.loss[t])) if k == state.target else float(one_minus_p[t, k])
-            texts.append(fmt_probability(float(tr.p[t, k]), q))
-        return texts
+        return [fmt_probability(float(p), float(q)) for p, q in zip(tr.p[t], tr.one_minus_p[t], strict=True)]
 
     def bar(t: int) -> Spec:
         return trace(
@@ -114,7 +109,7 @@ def descent_figure(state: State, tr: Trajectory, learning_rate: float) -> Spec:
         fig.add_trace(spec, row=row, col=col)
     x_steps = list(range(steps + 1))
     for k in range(n):
-        style = _class_style(state, k)
+        style = class_line_style(state, k)
         for row, values in ((1, tr.z[:, k]), (2, tr.p[:, k])):
             fig.add_trace(
                 trace(

@@ -68,8 +68,7 @@ def smoothing_descents(z: ArrayLike, target: int, epsilon: float) -> tuple[Traje
     both = descend_batch(
         np.stack([base, base]), targets, SMOOTHING_LEARNING_RATE, SMOOTHING_STEPS, 1.0, np.ones(2 * n).reshape(2, n)
     )
-    hard, soft = (Trajectory(both.z[:, r], both.p[:, r], both.loss[:, r], both.grad[:, r]) for r in range(2))
-    return hard, soft
+    return both.run(0), both.run(1)
 
 
 def naive_nan_shifts(z: ArrayLike) -> tuple[float, float]:

@@ -30,8 +30,13 @@ class Trajectory:
 
     z: Array  # (steps + 1, H)
     p: Array  # (steps + 1, H)
+    one_minus_p: Array  # (steps + 1, H): 1 - p, exact also where p rounds to 1
     loss: Array  # (steps + 1,)
     grad: Array  # (steps + 1, H)
+
+    def run(self, r: int) -> Trajectory:
+        """Run ``r`` of a batch of descents started together (:func:`descend_batch` with 2-d ``z0``)."""
+        return Trajectory(self.z[:, r], self.p[:, r], self.one_minus_p[:, r], self.loss[:, r], self.grad[:, r])
 
 
 def descend(
@@ -87,7 +92,14 @@ def descend_batch(
         grad[step] = gradient(softmax_parts(z[step], t))
         if step < steps:
             z[step + 1] = z[step] - step_size * grad[step]
-    return Trajectory(z=z, p=softmax(z, t), loss=cross_entropy(z, target, t), grad=grad)
+    parts = softmax_parts(z, t)
+    return Trajectory(
+        z=z,
+        p=parts.probabilities(),
+        one_minus_p=parts.one_minus_probabilities(),
+        loss=cross_entropy(z, target, t),
+        grad=grad,
+    )
 
 
 @dataclass(frozen=True)
@@ -256,7 +268,7 @@ def learn(
     moves[1, [i, j]] = 1.0
     # Both descents in one batch: row 0 moves every logit, row 1 only z_i and z_j.
     both = descend_batch(np.stack([base, base]), target, learning_rate, steps, 1.0, moves)
-    full, path = (Trajectory(both.z[:, r], both.p[:, r], both.loss[:, r], both.grad[:, r]) for r in range(2))
+    full, path = both.run(0), both.run(1)
     land = landscape(
         base,
         target,

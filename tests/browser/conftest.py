@@ -7,8 +7,6 @@ found the tests fail with a message; they never skip.
 
 from __future__ import annotations
 
-import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -20,28 +18,17 @@ from typing import Any
 
 import pytest
 
+from tests.browser.chromium import LAUNCH_ARGS, NOT_FOUND, find_chromium
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def chromium_path() -> str:
-    candidates = [os.environ.get("CHROMIUM_PATH", "")]
-    candidates += [shutil.which(name) or "" for name in ("chromium", "chromium-browser", "google-chrome")]
-    for candidate in candidates:
-        if candidate and Path(candidate).exists():
-            return candidate
-    pytest.fail(
-        "Chromium not found: install it (Debian/Ubuntu: apt-get install -y chromium) "
-        "or set CHROMIUM_PATH to a Chromium or Chrome binary. Browser tests never skip."
-    )
+    path = find_chromium()
+    if path is None:
+        pytest.fail(f"{NOT_FOUND} Browser tests never skip.")
+    return path
 
 
 def free_port() -> int:
@@ -92,7 +79,7 @@ def app_url() -> Iterator[str]:
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """pytest-playwright's launch arguments, pointed at the system Chromium."""
-    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": CHROMIUM_ARGS}
+    return {**browser_type_launch_args, "executable_path": chromium_path(), "args": LAUNCH_ARGS}
 
 
 @pytest.fixture(scope="session")
