@@ -1,14 +1,17 @@
 """Softmax, cross-entropy and the gradient p − y: an interactive explainer.
 
-Run with ``streamlit run app.py``. This file only wires controls → core → components.
+Run with ``streamlit run app.py``. This file only wires controls → core → views.
 """
 
 from __future__ import annotations
 
 import streamlit as st
 
-from components import compare_page, controls, derivation_page, display, explorer, learning_page, quiz_page, share
-from components.runtime import freeze_imported_objects
+from components import controls
+from components.params import VIEW_NAMES
+from components.render import display, share
+from components.render.runtime import freeze_imported_objects
+from components.views import VIEWS
 from core.explanation import explain
 
 freeze_imported_objects()  # once per process: keeps Streamlit's after-run garbage collection cheap
@@ -30,8 +33,7 @@ if not display.presenting():
         "Drag a logit in the sidebar: every probability, the loss and every gradient arrow follow at once. "
         "The page opens on the tutorial's worked example: outputs **[0.2, 0.6, 0.2]**, true class **1**."
     )
-renderers = (explorer.render, derivation_page.render, learning_page.render, compare_page.render, quiz_page.render)
-for tab, render in zip(st.tabs(controls.VIEWS, key="view", bind="query-params"), renderers, strict=True):
+for tab, (_, render) in zip(st.tabs(VIEW_NAMES, key="view", bind="query-params"), VIEWS, strict=True):
     if tab.open:  # only the open tab is computed and drawn
         with tab:
             render(explanation)

@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT))
 from streamlit import logger as streamlit_logger  # noqa: E402
 from streamlit.testing.v1 import AppTest  # noqa: E402
 
-from components.controls import VIEWS  # noqa: E402
+from components.params import VIEW_NAMES as VIEWS  # noqa: E402
 
 APP = str(ROOT / "app.py")
 MINIMAL = str(ROOT / "bench" / "apps" / "minimal_app.py")

@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.controls import shown
-from components.numbers import fmt
+from components.render.numbers import fmt
+from components.render.text import shown
 from core import cross_entropy, softmax
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")

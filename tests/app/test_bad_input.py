@@ -10,7 +10,7 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.controls import N_MAX
+from components.params import N_MAX
 from tests.app.test_app import run_app
 
 PARAMS = [

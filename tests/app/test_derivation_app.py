@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from components.numbers import tex
+from components.render.numbers import tex
 from core import cross_entropy, grad_logits
 from tests.app.test_app import run_app
 

@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.learning import MAX_FRAMES
-from components.numbers import fmt
+from components.figures.descent import MAX_FRAMES
+from components.render.numbers import fmt
 from core import grad_logits
 from core.comparisons import compare_smoothing
 from core.dynamics import descend, gradient_norms_when_wrong

@@ -14,11 +14,12 @@ import segno
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from components import display
-from components.controls import N_MAX, PRESETS
-from components.numbers import fmt
-from components.share import QR_SCALE, share_link
-from components.text import md, plotly_text, tex_text
+from components.controls.presets import PRESETS
+from components.params import N_MAX
+from components.render import display
+from components.render.numbers import fmt
+from components.render.share import QR_SCALE, share_link
+from components.render.text import md, plotly_text, tex_text
 from core import cross_entropy, grad_logits
 from core.dynamics import descend
 from tests.app.test_app import loss_shown, metric, run_app

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from components.numbers import fmt
+from components.render.numbers import fmt
 from core import cross_entropy, softmax
 
 pytestmark = pytest.mark.browser
@@ -101,8 +101,8 @@ def test_derivation_renders_for_every_class_count(page: Page, app_url: str, n: i
     page.set_viewport_size({"width": 1280, "height": 800})
     page.goto(f"{app_url}/?view=Derivation&n={n}&y={n}")
     expect(page.get_by_text("7. On to the weights")).to_be_visible(timeout=LOAD_TIMEOUT)
-    expect(page.locator(".js-plotly-plot")).to_have_count(1)  # the Jacobian heatmap
-    expect(page.locator(".katex").nth(20)).to_be_attached()  # KaTeX typesets after the text appears
+    expect(page.locator(".js-plotly-plot")).to_have_count(1, timeout=LOAD_TIMEOUT)  # the Jacobian heatmap
+    expect(page.locator(".katex").nth(20)).to_be_attached(timeout=LOAD_TIMEOUT)  # KaTeX typesets after the text appears
     assert page.locator(".katex-error").count() == 0
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
     assert katex_overlaps(page) == []

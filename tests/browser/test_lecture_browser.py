@@ -9,7 +9,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Page, expect
 
-from components.numbers import fmt
+from components.render.numbers import fmt
 from core import cross_entropy
 
 pytestmark = pytest.mark.browser

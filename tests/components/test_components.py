@@ -7,10 +7,12 @@ import math
 import numpy as np
 import pytest
 
-from components import charts, formulas
-from components.controls import check_query_params, parse_n, parse_y, parse_z, shown
-from components.figure import validate
-from components.numbers import fmt, fmt_probability, fmt_signed, tex
+from components.content import formulas
+from components.controls.url import check_query_params, parse_n, parse_y, parse_z
+from components.figures import explore as charts
+from components.render.numbers import fmt, fmt_probability, fmt_signed, tex
+from components.render.spec import validate
+from components.render.text import shown
 from core import cross_entropy, grad_logits, softmax
 from core.explanation import WORKED_EXAMPLE_Z, State, explain
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from components.derivation import jacobian_figure, steps, to_markdown
-from components.figure import validate
-from components.numbers import fmt, tex
+from components.content.derivation_steps import steps, to_markdown
+from components.figures.jacobian import jacobian_figure
+from components.render.numbers import fmt, tex
+from components.render.spec import validate
 from core import cross_entropy, grad_logits, softmax, softmax_jacobian
 from core.derivation import derive
 from core.explanation import WORKED_EXAMPLE_Z, State, explain

@@ -4,12 +4,34 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components import controls, display
-from components.derivation import Step, steps, to_markdown
+from components.content.derivation_steps import Step, steps, to_markdown
+from components.controls import widget
+from components.params import N_STEPS, STEP_ALL, STEP_OPTIONS, x_key
+from components.render import display
 from core.derivation import DEFAULT_X, derive
 from core.explanation import Explanation
 
 LAYER_STEP = 7
+
+
+def _move_step(delta: int) -> None:
+    current = STEP_OPTIONS.index(st.session_state.get("step", STEP_ALL))
+    st.session_state["step"] = STEP_OPTIONS[min(max(current + delta, 0), N_STEPS)]
+
+
+def render_step_controls() -> int:
+    """Previous / step / next, for a lecture; returns the step shown (0 for all of them)."""
+    previous, choice, following = st.columns([1, 5, 1], vertical_alignment="bottom")
+    index = STEP_OPTIONS.index(str(widget("step", choice)))
+    previous.button("◀ Previous", on_click=_move_step, args=(-1,), disabled=index == 0, width="stretch")
+    following.button("Next ▶", on_click=_move_step, args=(1,), disabled=index == N_STEPS, width="stretch")
+    return index
+
+
+def render_layer_inputs() -> tuple[float, ...]:
+    """The inputs ``x`` of the layer in step 7."""
+    columns = st.columns(len(DEFAULT_X))
+    return tuple(float(widget(x_key(j), column)) for j, column in enumerate(columns))
 
 
 def render_step(step: Step, key: str) -> None:
@@ -27,8 +49,8 @@ def render_step(step: Step, key: str) -> None:
 
 def render(expl: Explanation) -> None:
     """Draw the derivation for the current logits and true class: all steps, or the one chosen."""
-    shown = controls.render_step_controls()
-    visible = range(1, controls.N_STEPS + 1) if shown == 0 else [shown]
+    shown = render_step_controls()
+    visible = range(1, N_STEPS + 1) if shown == 0 else [shown]
     boxes = {k: st.container() for k in visible}
     x = DEFAULT_X
     if LAYER_STEP in boxes:
@@ -37,7 +59,7 @@ def render(expl: Explanation) -> None:
         with boxes[LAYER_STEP]:
             content = st.container()
             display.caption("Change the layer's inputs x: b follows so that z stays the logits set in the sidebar.")
-            x = controls.render_layer_inputs()
+            x = render_layer_inputs()
         boxes[LAYER_STEP] = content
     derivation = derive(expl, x)
     for k, step in enumerate(steps(derivation), start=1):

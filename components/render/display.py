@@ -12,7 +12,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.figure import Spec, prebuilt
+from components.render.spec import Spec, prebuilt
 
 #: Charts in presenter mode: fonts and heights grow by these factors.
 PRESENTER_FONT_SCALE = 1.4

@@ -2,13 +2,60 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import streamlit as st
 
-from components import controls, display, learning
-from components.numbers import fmt, fmt_signed
-from components.text import md
+from components.controls import descent, widget
+from components.figures import landscape
+from components.figures.descent import descent_figure
+from components.render import display
+from components.render.numbers import fmt, fmt_signed
+from components.render.text import md
 from core.dynamics import Learning, learn
 from core.explanation import Explanation, State
+
+
+@dataclass(frozen=True)
+class LearningSettings:
+    """The learning view's choices: rate, steps, and the landscape's two logits (0-based)."""
+
+    learning_rate: float
+    steps: int
+    i: int
+    j: int
+    axes_note: str | None = None  # why the axes shown differ from those chosen
+
+
+def render_learning_controls(state: State) -> LearningSettings:
+    """Learning rate, number of steps, one-step and undo buttons, and the landscape's axes."""
+    n = state.n_classes
+    rate_col, steps_col, step_col, undo_col = st.columns([3, 3, 2, 2], vertical_alignment="bottom")
+    learning_rate = float(widget("lr", rate_col))
+    steps = int(widget("steps", steps_col))
+    taken = descent.steps_taken(state.z)
+    step_col.button(
+        "Take one step ▶",
+        on_click=descent.take_step,
+        args=(state.z, state.target, learning_rate),
+        help="Moves the logits in the sidebar by −η (p − y); the link follows.",
+        width="stretch",
+    )
+    undo_col.button(
+        f"Undo {taken} step{'s' if taken != 1 else ''}" if taken else "Undo steps",
+        on_click=descent.undo_steps,
+        disabled=taken == 0,
+        help="Back to the logits before the first step.",
+        width="stretch",
+    )
+    left, right = st.columns(2)
+    i = int(widget("zi", left, n_classes=n))
+    j = int(widget("zj", right, n_classes=n))
+    note = None
+    if i == j:
+        j = i % n + 1
+        note = f"Both axes were logit {i}: showing z{i} across and z{j} up."
+    return LearningSettings(learning_rate, steps, i - 1, j - 1, note)
 
 
 def descent_summary(state: State, result: Learning) -> str:
@@ -73,19 +120,19 @@ def render(expl: Explanation) -> None:
         "Press ▶ Play to watch many steps (they run in your browser), or take one step at a time: "
         "the sidebar's logits follow."
     )
-    settings = controls.render_learning_controls(state)
+    settings = render_learning_controls(state)
     if settings.axes_note:
         st.info(settings.axes_note, icon="ℹ️")
     result = learn(state.z, state.target, settings.learning_rate, settings.steps, settings.i, settings.j)
     st.subheader("1. Gradient descent on the logits")
-    display.show_chart(learning.descent_figure(state, result.descent, settings.learning_rate), key="chart_descent")
+    display.show_chart(descent_figure(state, result.descent, settings.learning_rate), key="chart_descent")
     st.markdown(descent_summary(state, result))
     left, right = st.columns(2, gap="large")
     with left:
         st.subheader("2. The loss landscape")
-        display.show_chart(learning.landscape_figure(state, result), key="chart_landscape")
+        display.show_chart(landscape.landscape_figure(state, result), key="chart_landscape")
         display.caption(landscape_summary(state, result))
     with right:
         st.subheader("3. The probability simplex")
-        display.show_chart(learning.simplex_figure(state, result), key="chart_simplex")
+        display.show_chart(landscape.simplex_figure(state, result), key="chart_simplex")
         display.caption(simplex_summary(state, result))

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from components.numbers import fmt, fmt_signed
-from components.text import md
+from components.render.numbers import fmt, fmt_signed
+from components.render.text import md
 from core import cross_entropy
 from core.dynamics import descend
 from core.explanation import Explanation

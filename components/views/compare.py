@@ -6,10 +6,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from components import compare, controls, display
-from components.formulas import aligned, stacked, tex_row
-from components.numbers import fmt, tex, tex_probability
-from components.text import md
+from components.content.formulas import aligned, stacked, tex_row
+from components.controls import widget
+from components.figures import compare
+from components.render import display
+from components.render.numbers import fmt, tex, tex_probability
+from components.render.text import md
 from core import grad_logits, softmax, softmax_parts
 from core.comparisons import (
     SHIFTS,
@@ -43,7 +45,7 @@ def render_temperature(state: State) -> None:
         "the outputs. As T → 0 all the probability goes to the largest logit (the argmax); as T → ∞ every "
         "class gets 1/H. The gradient of the loss picks up a factor 1/T."
     )
-    temperature = controls.render_temperature_control()
+    temperature = float(widget("T"))
     z = np.asarray(state.z)
     k = state.target
     parts = softmax_parts(z, temperature)
@@ -91,7 +93,7 @@ def render_smoothing(state: State) -> None:
         "infinite logit gap: descent pushes forever. Label smoothing aims at **y′ = (1 − ε) y + ε / H** instead, "
         "which a finite gap reaches."
     )
-    epsilon = controls.render_smoothing_control()
+    epsilon = float(widget("eps"))
     n, k = state.n_classes, state.target
     comparison = compare_smoothing(state.z, k, epsilon)
     y_soft = smoothed_target(k, n, epsilon)
@@ -156,7 +158,7 @@ def render_log_sum_exp(state: State) -> None:
         "and e^x rounds to 0 below x ≈ −745.13. The stable form subtracts the largest logit m first, "
         "which changes nothing (only differences matter) and keeps every exponent ≤ 0."
     )
-    shift = controls.render_shift_control()
+    shift = int(widget("c"))
     k = state.target
     demo = log_sum_exp_demo(state.z, shift)
     nan_below, nan_above = naive_nan_shifts(state.z)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from components.numbers import is_rounding_zero, tex, tex_probability
-from components.text import tex_text
+from components.render.numbers import is_rounding_zero, tex, tex_probability
+from components.render.text import tex_text
 from core.explanation import Explanation
 
 #: Sums with more terms than this are written with their middle elided.

@@ -6,11 +6,11 @@ import math
 
 import numpy as np
 
-from components import theme
-from components.figure import Spec, SpecFigure, title, trace
-from components.learning import class_line_style
-from components.numbers import fmt
-from components.text import plotly_text
+from components.figures.descent import class_line_style
+from components.render import theme
+from components.render.numbers import fmt
+from components.render.spec import Spec, SpecFigure, title, trace
+from components.render.text import plotly_text
 from core.comparisons import TEMPERATURES, SmoothingComparison
 from core.explanation import State
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components import charts, display, formulas
-from components.numbers import fmt, fmt_probability, fmt_signed
-from components.text import md
+from components.content import formulas
+from components.figures import explore as charts
+from components.render import display
+from components.render.numbers import fmt, fmt_probability, fmt_signed
+from components.render.text import md
 from core.explanation import Explanation
 
 

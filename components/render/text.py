@@ -45,3 +45,19 @@ def tex_text(text: str) -> str:
 def plotly_text(text: str) -> str:
     """Text for Plotly labels, which would otherwise read tags such as ``<b>`` or ``<a href>``."""
     return html.escape(text, quote=False)
+
+
+#: A quoted value (from the URL or typed) is cut to this many characters in a notice.
+SHOWN_VALUE_CHARS = 40
+
+
+def shown(value: str) -> str:
+    """A value quoted for a Markdown notice: as inline code, shortened, never interpreted."""
+    text = re.sub(r"[\x00-\x1f\x7f]", "\N{REPLACEMENT CHARACTER}", value)
+    if len(text) > SHOWN_VALUE_CHARS:
+        text = text[:SHOWN_VALUE_CHARS] + "…"
+    if not text:
+        return "(empty)"
+    longest_run = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest_run + 1)
+    return f"{fence} {text} {fence}"

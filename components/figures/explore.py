@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from components import theme
-from components.figure import Spec, finish, hline, merge, title
-from components.numbers import fmt, fmt_probability, fmt_signed
-from components.text import plotly_text
+from components.render import theme
+from components.render.numbers import fmt, fmt_probability, fmt_signed
+from components.render.spec import Spec, finish, hline, merge, title
+from components.render.text import plotly_text
 from core.explanation import LOSS_CURVE_E, LOSS_CURVE_P, Explanation
 
 

@@ -1,0 +1,252 @@
+"""The one table of URL parameters: every control of the page is declared here, once.
+
+From each declaration come its widget (``components.controls.widgets``), the check of
+its raw URL value and the notice when it cannot be used (``components.controls.url``),
+its place in the share link, the list of known parameters, and its row in the README's
+parameter table (``readme_table``; a test keeps the README in step). Adding a control is
+one entry here plus the code that uses its value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Literal
+
+from core.derivation import DEFAULT_X
+from core.explanation import WORKED_EXAMPLE_TARGET, WORKED_EXAMPLE_Z
+
+#: How a value is written in the URL and checked:
+#: number (a decimal), whole (an integer), choice (one of ``options``, verbatim),
+#: class (a class number from 1 to the number of classes), bool (true/false), text (anything).
+Kind = Literal["number", "whole", "choice", "class", "bool", "text"]
+#: Which Streamlit widget draws it (``tabs`` is drawn by app.py as the page's tabs).
+Widget = Literal["slider", "select_slider", "radio", "selectbox", "toggle", "text_input", "tabs"]
+
+N_MIN, N_MAX, N_DEFAULT = 2, 10, len(WORKED_EXAMPLE_Z)
+Z_MIN, Z_MAX, Z_STEP = -10.0, 10.0, 0.1
+#: `huge=true` multiplies every logit slider by this: logits in the hundreds, for stability.
+HUGE_SCALE = 100.0
+#: Default logits: the worked example's, then 0 for classes 4 to 10.
+Z_DEFAULTS: tuple[float, ...] = WORKED_EXAMPLE_Z + (0.0,) * (N_MAX - len(WORKED_EXAMPLE_Z))
+Y_DEFAULT = WORKED_EXAMPLE_TARGET + 1  # on screen and in the URL, classes count from 1
+#: The views of the page: tab labels, values of `view`, and the modules of components/views/.
+VIEW_NAMES = ("Explore", "Derivation", "Learning", "Compare", "Quiz")
+#: Derivation steps: `all`, or one step at a time.
+N_STEPS = 7
+STEP_ALL = "all"
+STEP_OPTIONS = (STEP_ALL, *(str(k) for k in range(1, N_STEPS + 1)))
+TEMPERATURE_OPTIONS = ("0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10", "20")
+BOOLEAN_OPTIONS = ("true", "false")
+#: Where a parameter applies, for the README: every view, or one of VIEW_NAMES.
+ALL_VIEWS = "all"
+
+Value = float | int | str | bool
+
+
+@dataclass(frozen=True)
+class Param:
+    """One URL parameter and the control that sets it.
+
+    ``what`` names the value in a notice ("the learning rate must be …"); ``instead`` says what
+    the page shows when the URL's value cannot be used (generated from the default when empty).
+    ``family`` groups numbered parameters (``z1`` … ``z10``) into one README row; ``class_index``
+    marks a per-class parameter, used only while that class exists. ``doc_*`` override the
+    README's generated cells.
+    """
+
+    name: str
+    kind: Kind
+    widget: Widget
+    label: str
+    default: Value
+    what: str
+    view: str = ALL_VIEWS
+    help: str = ""
+    low: float = 0.0
+    high: float = 0.0
+    step: float = 1.0
+    options: tuple[str, ...] = ()
+    display_format: str | None = None
+    instead: str = ""
+    family: str = ""
+    class_index: int | None = None
+    doc_meaning: str = ""
+    doc_values: str = ""
+    doc_default: str = ""
+
+    @property
+    def readme_name(self) -> str:
+        return self.family or f"`{self.name}`"
+
+    def shows_instead(self) -> str:
+        """What the page shows when the URL's value cannot be used."""
+        if self.instead:
+            return self.instead
+        default = f"{self.default:.4g}" if isinstance(self.default, float | int) else str(self.default)
+        return f"Showing the default {self.name} = {default}."
+
+    def rule(self, n_classes: int) -> str:
+        """What a usable value is, for a notice: "a logit must be a number from −10 to 10"."""
+        if self.kind in ("number", "whole"):
+            whole = "whole number" if self.kind == "whole" else "number"
+            return f"{self.what} must be a {whole} from {self.low:g} to {self.high:g}"
+        if self.kind == "class":
+            return f"{self.what} must be a class number from 1 to {n_classes}"
+        if self.kind == "bool":
+            return "it must be true or false"
+        return f"{self.what} must be one of {', '.join(self.options)}"
+
+    def readme_values(self) -> str:
+        if self.doc_values:
+            return self.doc_values
+        if self.kind == "number":
+            return f"number from {self.low:g} to {self.high:g}"
+        if self.kind == "whole":
+            return f"whole number from {self.low:g} to {self.high:g}"
+        if self.kind == "class":
+            return "class number from 1 to `n`"
+        if self.kind == "bool":
+            return "`true` or `false`"
+        if self.kind == "text":
+            return "any text"
+        return "one of " + " ".join(f"`{option}`" for option in self.options)
+
+    def readme_default(self) -> str:
+        if self.doc_default:
+            return self.doc_default
+        if isinstance(self.default, bool):
+            return "`true`" if self.default else "`false`"
+        if isinstance(self.default, float):
+            return f"`{self.default:g}`"
+        return f"`{self.default}`" if self.default != "" else "none"
+
+
+def z_key(i: int) -> str:
+    """URL/widget key of logit ``i`` (0-based): ``z1`` … ``z10``."""
+    return f"z{i + 1}"
+
+
+def x_key(j: int) -> str:
+    """URL/widget key of the layer input ``j`` (0-based): ``x1`` … ``x3``."""
+    return f"x{j + 1}"
+
+
+def _logit(i: int) -> Param:
+    return Param(
+        z_key(i), "number", "slider", z_key(i), Z_DEFAULTS[i], "a logit",
+        low=Z_MIN, high=Z_MAX, step=Z_STEP, display_format="%.2f", class_index=i,
+        family=f"`z1` … `z{N_MAX}`", doc_meaning=f"logit of class 1 … {N_MAX} (slider value)",
+        doc_values=f"number from {Z_MIN:g} to {Z_MAX:g} (`z1` … `zn` are used)",
+        doc_default=f"`z2 = ln 3 = {math.log(3.0):.4f}…`, the others `0`",
+    )  # fmt: skip
+
+
+def _layer_input(j: int) -> Param:
+    return Param(
+        x_key(j), "number", "slider", f"input x{j + 1}", DEFAULT_X[j], "a layer input", view="Derivation",
+        low=-3.0, high=3.0, step=0.5, family=f"`x1` … `x{len(DEFAULT_X)}`",
+        doc_meaning=f"inputs of the layer in step {N_STEPS}",
+        doc_default=", ".join(f"`{x:g}`" for x in DEFAULT_X),
+    )  # fmt: skip
+
+
+#: Every URL parameter, in the order of the share link (its notices: `n` and the logits first).
+PARAMS: tuple[Param, ...] = (
+    Param(
+        "view", "choice", "tabs", "View", VIEW_NAMES[0], "the view", options=VIEW_NAMES,
+        instead=f"Showing {VIEW_NAMES[0]}.", doc_meaning="the tab shown",
+    ),
+    Param(
+        "present", "bool", "toggle", "Presenter mode", False, "",
+        help="Larger text and charts for a projector; hides captions, tables and other reading aids.",
+        instead="Presenter mode is off.", doc_meaning="presenter mode",
+    ),
+    Param(
+        "n", "whole", "select_slider", "Number of classes H", N_DEFAULT, "the number of classes",
+        low=N_MIN, high=N_MAX, instead=f"Showing {N_DEFAULT} classes.", doc_meaning="number of classes `H`",
+        doc_values=f"whole number {N_MIN}–{N_MAX}",
+    ),
+    Param(
+        "y", "class", "radio", "True class (the one-hot y has its 1 here)", Y_DEFAULT, "the true class",
+        instead=f"Showing class {Y_DEFAULT} as the true class.", doc_meaning="the true class",
+    ),
+    Param(
+        "huge", "bool", "toggle", f"×{HUGE_SCALE:g}: huge logits", False, "",
+        help="Multiplies every slider by 100: logits up to ±1000, where e^z overflows float64.",
+        instead="Showing the logits as set, not multiplied by 100.", doc_meaning="logits are the sliders × 100",
+    ),
+    *(_logit(i) for i in range(N_MAX)),
+    Param(
+        "names", "text", "text_input", "Class names (optional, comma-separated)", "", "",
+        help="Shown in every chart, table and formula; any text is shown as typed.",
+        instead="using the default class names.", doc_meaning="class names",
+        doc_values="any text, comma-separated", doc_default="none (`Class 1` …)",
+    ),
+    Param(
+        "step", "choice", "radio", "Step (all at once for reading, one at a time for a lecture)", STEP_ALL,
+        "the derivation step", view="Derivation", options=STEP_OPTIONS, instead="Showing all steps.",
+        doc_meaning="derivation step shown", doc_values=f"`all` or `1` … `{N_STEPS}`",
+    ),
+    *(_layer_input(j) for j in range(len(DEFAULT_X))),
+    Param(
+        "lr", "number", "slider", "Learning rate η", 1.0, "the learning rate", view="Learning",
+        low=0.1, high=5.0, step=0.1, display_format="%.1f", doc_meaning="learning rate η",
+    ),
+    Param(
+        "steps", "whole", "slider", "Steps in the animation", 100, "the number of descent steps", view="Learning",
+        low=10, high=300, step=10, doc_meaning="steps in the animation",
+    ),
+    Param(
+        "zi", "class", "selectbox", "Landscape: across, logit", 1, "an axis of the landscape", view="Learning",
+        instead="Showing z1.", family="`zi`, `zj`", doc_meaning="logits across and up on the landscape",
+        doc_values="logit number from 1 to `n`", doc_default="`1`, `2`",
+    ),
+    Param(
+        "zj", "class", "selectbox", "Landscape: up, logit", 2, "an axis of the landscape", view="Learning",
+        instead="Showing z2.", family="`zi`, `zj`",
+    ),
+    Param(
+        "T", "choice", "select_slider", "Temperature T", "1", "the temperature", view="Compare",
+        options=TEMPERATURE_OPTIONS, instead="Showing T = 1.", doc_meaning="temperature",
+    ),
+    Param(
+        "eps", "number", "slider", "Label smoothing ε", 0.1, "the label smoothing ε", view="Compare",
+        low=0.0, high=0.3, step=0.01, display_format="%.2f", doc_meaning="label smoothing ε",
+    ),
+    Param(
+        "c", "whole", "slider", "Shift every logit by c", 720, "the shift c", view="Compare",
+        low=-1000, high=1000, step=1, doc_meaning="shift of every logit in the log-sum-exp demo",
+    ),
+)  # fmt: skip
+
+BY_NAME: dict[str, Param] = {param.name: param for param in PARAMS}
+
+
+def param(name: str) -> Param:
+    return BY_NAME[name]
+
+
+def known_params() -> frozenset[str]:
+    return frozenset(BY_NAME)
+
+
+def readme_rows() -> Iterator[tuple[str, str, str, str]]:
+    """One row per parameter (or family of numbered parameters): name, meaning, values, default."""
+    seen: set[str] = set()
+    for p in PARAMS:
+        if p.readme_name in seen:
+            continue
+        seen.add(p.readme_name)
+        meaning = p.doc_meaning or p.label
+        if p.view != ALL_VIEWS:
+            meaning += f" ({p.view})"
+        yield p.readme_name, meaning, p.readme_values(), p.readme_default()
+
+
+def readme_table() -> str:
+    """The README's parameter table, generated from the declarations."""
+    lines = ["| parameter | meaning | values | default |", "| --- | --- | --- | --- |"]
+    lines += [f"| {' | '.join(row)} |" for row in readme_rows()]
+    return "\n".join(lines)
