@@ -649,27 +649,45 @@ class Training:
 
 
 class _FlatNet:
-    """Parameters and gradients as views into two flat vectors, so an optimizer step is a few array operations."""
+    """The parameters as one flat vector ``theta``, the gradients as another, so an optimizer step is a few
+    array operations; layer ``l`` is the block ``[W_l | b_l]`` (``n_{l+1} x (n_l + 1)``) inside it.
+
+    With a row of ones under each layer's input, ``a = [W | b] [h; 1]`` is one matrix product and
+    so is the gradient ``[dW | db] = δ [h; 1]^T``: no separate bias passes.
+    """
 
     def __init__(self, params: Params) -> None:
         total = sum(W.size + b.size for W, b in params)
         self.theta = np.empty(total)
         self.grad = np.zeros(total)
-        self.W: list[Array] = []
-        self.b: list[Array] = []
-        self.dW: list[Array] = []
-        self.db: list[Array] = []
+        self.blocks: list[Array] = []  # [W | b]
+        self.grad_blocks: list[Array] = []  # [dW | db]
+        self.W: list[Array] = []  # views of the blocks
         at = 0
         for W, b in params:
-            for src, views, grads in ((W, self.W, self.dW), (b, self.b, self.db)):
-                view = self.theta[at : at + src.size].reshape(src.shape)
-                view[...] = src
-                views.append(view)
-                grads.append(self.grad[at : at + src.size].reshape(src.shape))
-                at += src.size
+            m, d = W.shape
+            block = self.theta[at : at + m * (d + 1)].reshape(m, d + 1)
+            block[:, :d] = W
+            block[:, d] = b
+            self.blocks.append(block)
+            self.grad_blocks.append(self.grad[at : at + m * (d + 1)].reshape(m, d + 1))
+            self.W.append(block[:, :d])
+            at += m * (d + 1)
 
     def params(self) -> Params:
-        return [(W.copy(), b.copy()) for W, b in zip(self.W, self.b, strict=True)]
+        return [(block[:, :-1].copy(), block[:, -1].copy()) for block in self.blocks]
+
+    def gradients(self) -> Params:
+        return [(block[:, :-1].copy(), block[:, -1].copy()) for block in self.grad_blocks]
+
+
+class _Workspace:
+    """Buffers for a batch of ``n`` examples, allocated once: ``h[l]`` is layer ``l``'s input ``[h; 1]``."""
+
+    def __init__(self, sizes: tuple[int, ...], n: int) -> None:
+        self.h = [np.ones((d + 1, n)) for d in sizes[:-1]]
+        self.body = [h[:-1] for h in self.h]  # the activations without the row of ones
+        self.a = [np.empty((m, n)) for m in sizes[1:-1]]
 
 
 def _loss_and_top_gradient(z: Array, k: Labels, at_k: NDArray[np.intp]) -> tuple[float, float, Array]:
@@ -679,8 +697,8 @@ def _loss_and_top_gradient(z: Array, k: Labels, at_k: NDArray[np.intp]) -> tuple
     The factored softmax of :mod:`core.softmax` (without its two-sum correction,
     which only matters for logits far beyond what a network produces):
     ``p_j = e_j / (1 + s)`` with ``e_j = e^{z_j - z_m} <= 1`` and ``s = Σ_{j != m} e_j``,
-    so that ``-ln p_k = (z_m - z_k) + log1p(s)`` and ``1 - p_k`` keep their digits
-    when ``p_k`` rounds to 1. Written in as few whole-array operations as it takes.
+    so that ``-ln p_k = log1p(s) - (z_k - z_m)`` and ``p_k - 1 = ((e_k - 1) - s) / (1 + s)``
+    keep their digits when ``p_k`` rounds to 1. Written in as few whole-array operations as it takes.
     """
     n = z.shape[1]
     shifted = z - np.maximum.reduce(z, axis=0)  # z_j - z_m <= 0, exactly 0 at the largest
@@ -691,33 +709,38 @@ def _loss_and_top_gradient(z: Array, k: Labels, at_k: NDArray[np.intp]) -> tuple
     if tied:
         s += np.add.reduce(top, axis=0) - 1  # each further tied maximum contributes exactly 1
     shifted_k = shifted.ravel()[at_k]
-    top_k = shifted_k == 0.0
+    e_k = e.ravel()[at_k]
     loss = float(np.add.reduce(np.log1p(s) - shifted_k)) / n
-    correct = _first_argmax(z) == k if tied else top_k
+    correct = _first_argmax(z) == k if tied else shifted_k == 0.0
     accuracy = np.count_nonzero(correct) / n
-    inv = 1.0 / ((1.0 + s) * n)
+    inv = (1.0 / n) / (1.0 + s)
     dz = e * inv
-    # 1 - p_k = (Σ_{j != k} e_j) / (1 + s): that sum is s when k is a largest logit, else 1 + s - e_k.
-    dz.ravel()[at_k] = ((e.ravel()[at_k] - top_k) - (s + (1.0 - top_k))) * inv
+    # p_k - 1 = -(Σ_{j != k} e_j) / (1 + s); that sum is s - (e_k - 1): s itself when k is a largest logit.
+    dz.ravel()[at_k] = ((e_k - 1.0) - s) * inv
     return loss, accuracy, dz
 
 
 def _step_gradients(
-    net: _FlatNet, x_cols: Array, k: Labels, at_k: NDArray[np.intp], activation: Activation
+    net: _FlatNet, work: _Workspace, k: Labels, at_k: NDArray[np.intp], activation: Activation
 ) -> tuple[float, float]:
-    """One forward and backward pass over a batch (examples as columns); gradients land in ``net.grad``."""
-    values = _forward_columns(net.W, net.b, x_cols, activation)
-    loss, accuracy, delta = _loss_and_top_gradient(values[-1], k, at_k)
-    for i in range(len(net.W) - 1, -1, -1):
-        h_prev = values[2 * i]
-        np.matmul(delta, h_prev.T, out=net.dW[i])
-        np.add.reduce(delta, axis=1, out=net.db[i])
+    """One forward and backward pass over the batch in ``work.body[0]``; the gradients land in ``net.grad``."""
+    last = len(net.blocks) - 1
+    for i in range(last):
+        np.matmul(net.blocks[i], work.h[i], out=work.a[i])
+        if activation == "relu":
+            np.maximum(work.a[i], 0.0, out=work.body[i + 1])
+        else:
+            np.tanh(work.a[i], out=work.body[i + 1])
+    loss, accuracy, delta = _loss_and_top_gradient(net.blocks[last] @ work.h[last], k, at_k)
+    for i in range(last, -1, -1):
+        np.matmul(delta, work.h[i].T, out=net.grad_blocks[i])
         if i > 0:
             delta = net.W[i].T @ delta
+            h = work.body[i]
             if activation == "relu":
-                delta *= h_prev > 0.0
+                delta *= h > 0.0
             else:
-                delta *= 1.0 - h_prev * h_prev
+                delta *= 1.0 - h * h
     return loss, accuracy
 
 
@@ -778,6 +801,8 @@ def train(data: Dataset, config: TrainConfig = DEFAULT_CONFIG) -> Training:
     rng = np.random.default_rng([config.seed, 2])
     batch = n if config.batch_size is None else min(config.batch_size, n)
     x_cols = np.ascontiguousarray(x_train.T)
+    work = _Workspace(sizes, batch)
+    work.body[0][...] = x_cols[:, :batch]
     cols = np.arange(batch)
     at_k = k_train * n + cols if batch == n else cols
     keep = snapshot_steps(config.steps, config.snapshots)
@@ -800,15 +825,16 @@ def train(data: Dataset, config: TrainConfig = DEFAULT_CONFIG) -> Training:
         if t == config.steps:
             break
         if batch == n:
-            loss, acc = _step_gradients(net, x_cols, k_train, at_k, act)
+            loss, acc = _step_gradients(net, work, k_train, at_k, act)
         else:
             if at + batch > n:
                 order = rng.permutation(n)
                 at = 0
             idx = order[at : at + batch]
             at += batch
+            np.take(x_cols, idx, axis=1, out=work.body[0])
             k_batch = k_train[idx]
-            loss, acc = _step_gradients(net, x_cols[:, idx], k_batch, k_batch * batch + cols, act)
+            loss, acc = _step_gradients(net, work, k_batch, k_batch * batch + cols, act)
         loss_history[t] = loss
         accuracy_history[t] = acc
         g = net.grad

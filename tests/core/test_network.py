@@ -18,6 +18,7 @@ from core.network import (
     TrainConfig,
     _FlatNet,
     _step_gradients,
+    _Workspace,
     check_params,
     confusion_matrix,
     decision_grid,
@@ -27,6 +28,7 @@ from core.network import (
     mlp_logits,
     mlp_loss_and_grads,
     predict,
+    sizes_of,
     snapshot_steps,
     train,
 )
@@ -58,6 +60,15 @@ def numeric_param_grads(params: Params, x: np.ndarray, t: np.ndarray, activation
 def random_params(sizes: list[int], seed: int) -> Params:
     r = np.random.default_rng(seed)
     return [(r.normal(size=(m, d)), 0.3 * r.normal(size=m)) for d, m in itertools.pairwise(sizes)]
+
+
+def training_kernel(params: Params, x: np.ndarray, t: np.ndarray, activation: str) -> tuple[float, float, Params]:
+    """Loss, accuracy and gradients from train's inner loop (examples as columns, [W | b] blocks)."""
+    net = _FlatNet(params)
+    work = _Workspace(sizes_of(params), x.shape[0])
+    work.body[0][...] = x.T
+    loss, accuracy = _step_gradients(net, work, t, t * x.shape[0] + np.arange(x.shape[0]), activation)  # type: ignore[arg-type]
+    return loss, accuracy, net.gradients()
 
 
 def pre_activations(params: Params, x: np.ndarray, activation: str) -> list[np.ndarray]:
@@ -155,14 +166,11 @@ def test_training_kernel_gives_the_same_loss_and_gradients_as_the_layer_walk(act
     data = make_dataset("spiral", 3, 30, seed=2)
     for params in (init_mlp([2, 8, 8, 3], seed=1), [(W, b + 0.1) for W, b in random_params([2, 8, 8, 3], 3)]):
         loss, grads = mlp_loss_and_grads(params, data.x_train, data.y_train, activation)
-        net = _FlatNet(params)
-        n = data.y_train.size
-        at_k = data.y_train * n + np.arange(n)
-        fast_loss, accuracy = _step_gradients(net, np.ascontiguousarray(data.x_train.T), data.y_train, at_k, activation)
+        fast_loss, accuracy, fast = training_kernel(params, data.x_train, data.y_train, activation)
         assert fast_loss == pytest.approx(loss, rel=1e-13)
         predicted, _ = predict(params, data.x_train, activation)
         assert accuracy == np.mean(predicted == data.y_train)
-        for (dW, db), dW_fast, db_fast in zip(grads, net.dW, net.db, strict=True):
+        for (dW, db), (dW_fast, db_fast) in zip(grads, fast, strict=True):
             np.testing.assert_allclose(dW_fast, dW, rtol=1e-12, atol=1e-15)
             np.testing.assert_allclose(db_fast, db, rtol=1e-12, atol=1e-15)
 
@@ -174,11 +182,10 @@ def test_training_kernel_with_tied_logits_and_tiny_losses() -> None:
     t = np.array([2, 0])
     for params, xs, ts in ((zero, x, t), (*confident_network()[:1], confident_network()[1], confident_network()[2])):
         loss, grads = mlp_loss_and_grads(params, xs, ts)
-        net = _FlatNet(params)
-        fast_loss, accuracy = _step_gradients(net, np.ascontiguousarray(xs.T), ts, ts * 2 + np.arange(2), "relu")
+        fast_loss, accuracy, fast = training_kernel(params, xs, ts, "relu")
         assert fast_loss == pytest.approx(loss, rel=1e-13)
         assert accuracy == np.mean(predict(params, xs)[0] == ts)
-        for (dW, db), dW_fast, db_fast in zip(grads, net.dW, net.db, strict=True):
+        for (dW, db), (dW_fast, db_fast) in zip(grads, fast, strict=True):
             np.testing.assert_allclose(dW_fast, dW, rtol=1e-12, atol=1e-300)
             np.testing.assert_allclose(db_fast, db, rtol=1e-12, atol=1e-300)
     assert loss < 1e-16  # the confident case came last
