@@ -410,14 +410,15 @@ def explain_example(
 
 
 def _first_argmax(z: Array) -> Labels:
-    """``argmax`` over the FIRST axis (the first largest wins), as elementwise steps over contiguous rows."""
-    best = z[0]
-    cls: Labels = np.zeros(z.shape[1:], dtype=np.intp)
-    for c in range(1, z.shape[0]):
-        higher = z[c] > best
-        best = np.maximum(z[c], best)
-        cls = np.where(higher, c, cls)
-    return cls
+    """``argmax`` over the FIRST axis, the first largest winning, as elementwise steps on whole rows.
+
+    Class ``c`` of ``K`` scores ``K - c`` where it equals the maximum, else 0; the highest score wins.
+    (NumPy's ``argmax`` over a short axis is several times slower.)
+    """
+    k = z.shape[0]
+    scores = np.arange(k, 0, -1, dtype=np.int8).reshape(-1, *([1] * (z.ndim - 1)))
+    best: Labels = k - ((z == np.maximum.reduce(z, axis=0)) * scores).max(axis=0).astype(np.intp)
+    return best
 
 
 def _top_probability(z: Array) -> Array:
