@@ -96,7 +96,10 @@ class Response:
     body: bytes
 
     def header(self, name: str) -> str | None:
-        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
+        return next(iter(self.all(name)), None)
+
+    def all(self, name: str) -> list[str]:
+        return [v for k, v in self.headers if k.lower() == name.lower()]
 
 
 def static_assets(index_html: str) -> list[str]:
@@ -140,6 +143,8 @@ class Visitor:
         self.tally = Tally()
         self.opened = False  # the first page has arrived, or opening it failed
         self.messages = 0  # ForwardMsgs received
+        self.pending: float | None = None  # a move sent but not yet answered
+        self.recovered_at: float | None = None  # time.monotonic() when a reconnection brought the view back
 
     # -- HTTP ---------------------------------------------------------------------------------------
     def _cookie_header(self) -> str:
@@ -276,23 +281,31 @@ class Visitor:
         return elapsed
 
     async def move(self, value: float) -> float:
-        """Move the slider to ``value``: the rerun, and the address bar follows. Returns the rerun's seconds."""
+        """Move the slider to ``value``: the address bar follows at once, then the rerun. Returns its seconds."""
         start = time.perf_counter()
+        self.pending = value
         self.query = with_param(self.query, self.slider_label, f"{value:g}")
         await self.run(value)
+        self.pending = None
         elapsed = time.perf_counter() - start
         self.tally.runs.append(elapsed)
         return elapsed
 
     async def reconnect(self, give_up: float) -> float:
-        """The connection is gone: poll health like the browser, reconnect, rerun the URL; seconds until back."""
+        """The connection is gone: poll the server like the browser, reconnect, rerun the URL; seconds until back.
+
+        The view came back if the page is the one last shown (same fingerprint) or, when a move was
+        still unanswered, if its settings (the share link) are the last ones with that move applied.
+        """
         start = time.perf_counter()
-        before = self.view
+        view, link, pending = self.view, self.link, self.pending
         self.ws = None
         for attempt in range(1000):
             await asyncio.sleep(RECONNECT_BACKOFF[min(attempt, len(RECONNECT_BACKOFF) - 1)])
             try:
-                if (await self.get("/_stcore/health")).status == 200:
+                if (await self.get("/_stcore/health")).status == 200 and (
+                    await self.get("/_stcore/host-config")
+                ).status == 200:
                     break
             except (OSError, TimeoutError, asyncio.IncompleteReadError):
                 pass
@@ -300,11 +313,22 @@ class Visitor:
                 raise TimeoutError("no server came back")
         await self.connect()
         await self.run()
+        self.pending = None
         elapsed = time.perf_counter() - start
         self.tally.recoveries.append(elapsed)
-        if self.view != before:
+        self.recovered_at = time.monotonic()
+        if pending is None:
+            same = self.view == view
+        else:
+            same = settings(self.link) == {**settings(link), self.slider_label: f"{pending:g}"}
+        if not same:
             self.tally.lost_views += 1
         return elapsed
+
+
+def settings(link: str | None) -> dict[str, str]:
+    """The settings in a share link: its query parameters."""
+    return dict(parse_qsl(urlsplit(link).query, keep_blank_values=True)) if link else {}
 
 
 @dataclass
@@ -338,7 +362,7 @@ async def student(visitor: Visitor, schedule: Schedule, rng: random.Random, *, r
         await asyncio.sleep(rng.uniform(0.0, 1.0 / schedule.rate))  # not in lockstep
         while time.monotonic() < schedule.deadline:
             try:
-                await visitor.move(round(rng.uniform(-9.0, 9.0), 1))
+                await visitor.move(round(rng.uniform(-9.0, 9.0), 1) or 0.1)  # never the default, 0
             except websockets.ConnectionClosed:
                 if not reconnect:
                     raise
