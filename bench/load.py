@@ -121,36 +121,51 @@ async def sliders(
         stop(server)
 
 
+async def crowd(base: str, pids: list[int], sessions: int, within: float, hold: float, assets: bool) -> Result:
+    """N students open the page at random times within ``within`` s, and stay ``hold`` s (the servers: ``pids``)."""
+    visitors = [Visitor(base, assets=assets) for _ in range(sessions)]
+    rng = random.Random(13)
+    arrivals = sorted(rng.uniform(0.0, within) for _ in visitors)
+    schedule = Schedule(rate=1.0, duration=0.0)  # nobody moves: they only open the page
+
+    def rss() -> float:
+        return sum(rss_mb(p) for p in pids)
+
+    mem_start, peak, done = rss(), [rss()], asyncio.Event()
+
+    async def watch() -> None:
+        while not done.is_set():
+            peak.append(rss())
+            await asyncio.sleep(0.5)
+
+    memory = asyncio.create_task(watch())
+    cpu0, t0 = sum(cpu_seconds(p) for p in pids), time.monotonic()
+
+    async def arrive(visitor: Visitor, at: float, k: int) -> None:
+        await asyncio.sleep(at)
+        await student(visitor, schedule, random.Random(k))
+
+    pairs = enumerate(zip(visitors, arrivals, strict=True))
+    tasks = [asyncio.create_task(arrive(v, at, k)) for k, (v, at) in pairs]
+    await asyncio.sleep(within)
+    await all_opened(visitors, 300.0)
+    cpu1, t1 = sum(cpu_seconds(p) for p in pids), time.monotonic()
+    await asyncio.sleep(hold)  # everyone on the page at once, for a moment
+    done.set()
+    schedule.start()
+    await asyncio.gather(*tasks, memory)
+    tally = Tally()
+    for v in visitors:
+        tally.merge(v.tally)
+    return Result(base, 0.0, sessions, tally, cpu1 - cpu0, t1 - t0, mem_start, max(peak))
+
+
 async def qr_moment(script: str, sessions: int, within: float, hold: float, assets: bool) -> Result:
     port, server = await serve(script)
-    pid = server.pid
     try:
-        base = f"http://127.0.0.1:{port}"
-        visitors = [Visitor(base, assets=assets) for _ in range(sessions)]
-        rng = random.Random(13)
-        arrivals = sorted(rng.uniform(0.0, within) for _ in visitors)
-        schedule = Schedule(rate=1.0, duration=0.0)  # nobody moves: they only open the page
-        mem_start, peak, done = rss_mb(pid), [rss_mb(pid)], asyncio.Event()
-        memory = asyncio.create_task(watch_memory(pid, peak, done))
-        cpu0, t0 = cpu_seconds(pid), time.monotonic()
-
-        async def arrive(visitor: Visitor, at: float, k: int) -> None:
-            await asyncio.sleep(at)
-            await student(visitor, schedule, random.Random(k))
-
-        pairs = enumerate(zip(visitors, arrivals, strict=True))
-        tasks = [asyncio.create_task(arrive(v, at, k)) for k, (v, at) in pairs]
-        await asyncio.sleep(within)
-        await all_opened(visitors, 300.0)
-        cpu1, t1 = cpu_seconds(pid), time.monotonic()
-        await asyncio.sleep(hold)  # everyone on the page at once, for a moment
-        done.set()
-        schedule.start()
-        await asyncio.gather(*tasks, memory)
-        tally = Tally()
-        for v in visitors:
-            tally.merge(v.tally)
-        return Result(script, 0.0, sessions, tally, cpu1 - cpu0, t1 - t0, mem_start, max(peak))
+        result = await crowd(f"http://127.0.0.1:{port}", [server.pid], sessions, within, hold, assets)
+        result.script = script
+        return result
     finally:
         stop(server)
 
@@ -183,9 +198,9 @@ def print_sliders(results: list[Result], baseline: dict[float, Result]) -> None:
         )
 
 
-def print_qr(results: list[Result], within: float) -> None:
+def print_qr(results: list[Result], within: float, label: str = "app") -> None:
     print(
-        f"| app | students within {within:g} s | full first pages | errors | median s | p95 s | longest s "
+        f"| {label} | students within {within:g} s | full first pages | errors | median s | p95 s | longest s "
         "| MB fetched per student | server CPU s per page | memory start → peak MB |"
     )
     print("| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: |")

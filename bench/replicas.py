@@ -34,6 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from load import crowd, print_qr
 from serving import Nginx, cpu_seconds, free_port, machine, start_streamlit, stop, wait_healthy
 from stclient import Schedule, Tally, Visitor, all_opened, percentile, student
 
@@ -103,14 +104,14 @@ async def lecture(
         for k, v in enumerate(visitors)
     ]
     await all_opened(visitors, 300.0)
-    cpu0 = sum(cpu_seconds(p) for p in pids)
+    cpu0 = {p: cpu_seconds(p) for p in pids}
     t0 = time.monotonic()
     schedule.start()
     killed_at = await during() if during is not None else None
     await asyncio.gather(*tasks)
     wall = time.monotonic() - t0
-    cpu1 = sum(cpu_seconds(p) for p in pids if Path(f"/proc/{p}").exists())
-    return Run(label, visitors, wall, cpu1 - cpu0, killed_at)
+    alive = [p for p in pids if Path(f"/proc/{p}/stat").exists()]  # the killed replica's time is not counted
+    return Run(label, visitors, wall, sum(cpu_seconds(p) - cpu0[p] for p in alive), killed_at)
 
 
 class Replicas:
@@ -152,7 +153,8 @@ class Replicas:
 
     @property
     def pids(self) -> list[int]:
-        return [p.pid for p in self.processes]
+        """The replicas' processes and nginx's: whose CPU time counts as the server's."""
+        return [p.pid for p in self.processes] + (self.nginx.pids() if self.nginx is not None else [])
 
     def address(self, index: int) -> str:
         return f"127.0.0.1:{self.ports[index]}"
@@ -217,14 +219,32 @@ class Failover:
     )
 
 
+async def qr(sessions: int, within: float) -> None:
+    """The QR moment, static files included: one process on its own, then two replicas behind nginx."""
+    results = []
+    for label, count, proxy in (("1 process, direct", 1, False), ("2 replicas behind nginx", 2, True)):
+        async with Replicas(count, with_nginx=proxy) as servers:
+            result = await crowd(servers.url, servers.pids, sessions, within, 5.0, assets=True)
+            result.script = label
+            results.append(result)
+    print(f"QR moment: {sessions} students open the page (static files included) within {within:g} s\n")
+    print_qr(results, within, "setup")
+    print(f"\nmachine: {machine()}")
+
+
 async def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--sessions", type=int, default=200)
     parser.add_argument("--duration", type=float, default=30.0)
     parser.add_argument("--rate", type=float, default=1.0, help="moves per second per student")
     parser.add_argument("--skip-capacity", action="store_true", help="only the failover run")
+    parser.add_argument("--qr", type=int, metavar="N", help="instead: the QR moment, N students within --within s")
+    parser.add_argument("--within", type=float, default=10.0)
     args = parser.parse_args()
     n, d, rate = args.sessions, args.duration, args.rate
+    if args.qr:
+        await qr(args.qr, args.within)
+        return
     runs: list[tuple[str, Run]] = []
     if not args.skip_capacity:
         async with Replicas(1, with_nginx=False) as one:

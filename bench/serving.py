@@ -124,6 +124,7 @@ class Nginx:
         self.port = port or free_port()
         self.upstream_ports = upstream_ports
         self.dir = Path(tempfile.mkdtemp(prefix="bench-nginx-"))
+        self.dir.chmod(0o755)  # nginx's workers (not root) use the cache and temporary files in it
         self.process: subprocess.Popen[bytes] | None = None
         self._write_config()
 
@@ -156,7 +157,7 @@ http {{
     def check(self) -> str:
         """``nginx -t`` on the configuration; returns its output (raises if it is not valid)."""
         result = subprocess.run(
-            [self.binary, "-t", "-p", str(self.dir), "-c", str(self.dir / "nginx.conf")],
+            [self.binary, "-t", "-p", f"{self.dir}/", "-c", str(self.dir / "nginx.conf")],
             capture_output=True,
             text=True,
             check=False,
@@ -168,7 +169,7 @@ http {{
     async def start(self) -> None:
         self.check()
         self.process = subprocess.Popen(
-            [self.binary, "-p", str(self.dir), "-c", str(self.dir / "nginx.conf"), "-g", "daemon off;"],
+            [self.binary, "-p", f"{self.dir}/", "-c", str(self.dir / "nginx.conf"), "-g", "daemon off;"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
@@ -183,6 +184,13 @@ http {{
             except OSError:
                 await asyncio.sleep(0.05)
         raise RuntimeError("nginx did not listen")
+
+    def pids(self) -> list[int]:
+        """The master and its workers."""
+        if self.process is None:
+            return []
+        children = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
+        return [self.process.pid, *(int(p) for p in children.read_text().split())] if children.exists() else []
 
     def error_log(self) -> str:
         log = self.dir / "error.log"

@@ -26,7 +26,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from replicas import Failover, Replicas, Run, lecture  # noqa: E402
 from serving import NGINX_MISSING, NGINX_SITE, Nginx, find_nginx  # noqa: E402
-from stclient import Visitor  # noqa: E402
+from stclient import Visitor, static_assets  # noqa: E402
 
 STUDENTS, SECONDS, KILL_AFTER = 20, 12.0, 6.0
 DEPLOY = ROOT / "deploy"
@@ -133,6 +133,23 @@ def test_nginx_sets_the_cookie_once_and_routes_by_it(two_replicas: Replicas) -> 
     assert len(used) == 2, "eight cookies from one address all went to one replica: not hashing the cookie?"
 
 
+def test_static_files_come_from_nginx_s_cache_after_the_first_request(two_replicas: Replicas) -> None:
+    async def scenario() -> list[tuple[int, str | None, str | None]]:
+        answers = []
+        for _ in range(3):
+            visitor = Visitor(two_replicas.url)  # a new phone each time: no cookie, any replica
+            index = await visitor.get("/", keep_body=True)
+            asset = next(p for p in static_assets(index.body.decode()) if p.endswith(".js"))
+            response = await visitor.get(f"/{asset}")
+            answers.append((response.status, response.header("X-Cache"), response.header("Cache-Control")))
+        return answers
+
+    answers = asyncio.run(asyncio.wait_for(scenario(), 60))
+    assert [status for status, _, _ in answers] == [200, 200, 200]
+    assert [cache for _, cache, _ in answers][1:] == ["HIT", "HIT"], answers
+    assert "immutable" in (answers[0][2] or "")
+
+
 def test_the_compose_includes_pass_nginx_t(nginx_binary: str, tmp_path: Path) -> None:
     """The compose variant of the two included files, with the service name replaced by an address."""
     nginx = Nginx([1])
@@ -155,6 +172,7 @@ def test_the_compose_file_runs_the_app_behind_nginx_with_this_configuration() ->
     )
     assert "ports" not in app, "the replicas are reached only through nginx"
     assert proxy["depends_on"]["app"]["condition"] == "service_healthy"
+    assert proxy["command"][:3] == ["nginx", "-p", "/var/cache/nginx/"]  # where the static cache goes
     mounts = {volume.split(":")[1]: (DEPLOY / volume.split(":")[0]).resolve() for volume in proxy["volumes"]}
     assert mounts["/etc/nginx/conf.d/default.conf"] == NGINX_SITE
     assert mounts["/etc/nginx/streamlit"] == DEPLOY / "nginx" / "compose"
