@@ -18,7 +18,7 @@ browser with an empty cache does (the HTML, its JavaScript, CSS and fonts, the c
 afterwards, then the websocket and the first run), and stay. Reports how many got their full first
 page, errors, and the median / p95 / longest time to it. Goal: 300 within 10 s, every one, 0 errors.
 
-    python bench/load.py [--sessions 100] [--rate 1 0.2] [--duration 30] [--script app.py]
+    python bench/load.py [--sessions 100 ...] [--rate 1 0.2] [--duration 30] [--script app.py] [--query view=Quiz]
     python bench/load.py --qr 300 --within 10
 """
 
@@ -53,6 +53,7 @@ class Result:
     wall: float  # seconds of the measured phase
     mem_start: float
     mem_peak: float
+    mem_after: float = float("nan")  # MB once the students have left
 
     @property
     def count(self) -> int:
@@ -92,33 +93,30 @@ def start_py_spy(pid: int, out: str | None, duration: float) -> subprocess.Popen
 
 
 async def sliders(
-    script: str, sessions: int, rate: float, duration: float, query: str, py_spy: str | None = None
+    script: str, port: int, pid: int, sessions: int, rate: float, duration: float, query: str, py_spy: str | None
 ) -> Result:
-    port, server = await serve(script)
-    pid = server.pid
-    try:
-        base = f"http://127.0.0.1:{port}"
-        visitors = [Visitor(base, query) for _ in range(sessions)]
-        schedule = Schedule(rate, duration)
-        mem_start, peak, done = rss_mb(pid), [rss_mb(pid)], asyncio.Event()
-        memory = asyncio.create_task(watch_memory(pid, peak, done))
-        tasks = [asyncio.create_task(student(v, schedule, random.Random(k))) for k, v in enumerate(visitors)]
-        await all_opened(visitors, 300.0)
-        cpu0, t0 = cpu_seconds(pid), time.monotonic()
-        schedule.start()
-        spy = start_py_spy(pid, py_spy, duration)
-        await asyncio.gather(*tasks)
-        cpu1, t1 = cpu_seconds(pid), time.monotonic()
-        if spy is not None:
-            spy.wait()
-        done.set()
-        await memory
-        tally = Tally()
-        for v in visitors:
-            tally.merge(v.tally)
-        return Result(script, rate, sessions, tally, cpu1 - cpu0, t1 - t0, mem_start, max(peak))
-    finally:
-        stop(server)
+    """N students on the server at ``port``: all open the page, then move z1 ``rate`` times a second."""
+    base = f"http://127.0.0.1:{port}"
+    visitors = [Visitor(base, query) for _ in range(sessions)]
+    schedule = Schedule(rate, duration)
+    mem_start, peak, done = rss_mb(pid), [rss_mb(pid)], asyncio.Event()
+    memory = asyncio.create_task(watch_memory(pid, peak, done))
+    tasks = [asyncio.create_task(student(v, schedule, random.Random(k))) for k, v in enumerate(visitors)]
+    await all_opened(visitors, 300.0)
+    cpu0, t0 = cpu_seconds(pid), time.monotonic()
+    schedule.start()
+    spy = start_py_spy(pid, py_spy, duration)
+    await asyncio.gather(*tasks)
+    cpu1, t1 = cpu_seconds(pid), time.monotonic()
+    if spy is not None:
+        spy.wait()
+    done.set()
+    await memory
+    await asyncio.sleep(5.0)  # the students have left: let the server drop their sessions
+    tally = Tally()
+    for v in visitors:
+        tally.merge(v.tally)
+    return Result(script, rate, sessions, tally, cpu1 - cpu0, t1 - t0, mem_start, max(peak), rss_mb(pid))
 
 
 async def crowd(base: str, pids: list[int], sessions: int, within: float, hold: float, assets: bool) -> Result:
@@ -181,20 +179,20 @@ def errors_text(tally: Tally) -> str:
     return ", ".join(f"{k}: {v}" for k, v in sorted(tally.errors.items())) or "0"
 
 
-def print_sliders(results: list[Result], baseline: dict[float, Result]) -> None:
+def print_sliders(results: list[Result], baseline: dict[tuple[float, int], Result]) -> None:
     print(
         "| app | moves/s per student | students | reruns | × minimal | errors | median ms | p95 ms "
-        "| server CPU ms per rerun | server cores busy | memory start → peak MB |"
+        "| server CPU ms per rerun | server cores busy | memory start → peak → after MB |"
     )
     print("| --- | ---: | ---: | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: |")
     for r in results:
-        base = baseline.get(r.rate)
+        base = baseline.get((r.rate, r.sessions))
         ratio = f"{r.count / base.count:.2f}" if base and base.count else "–"
         per_rerun = f"{r.server_cpu * 1e3 / r.count:.1f}" if r.count else "–"
         print(
             f"| {Path(r.script).name} | {r.rate:g} | {r.sessions} | {r.count} | {ratio} | {errors_text(r.tally)} "
             f"| {ms(r.tally.runs)} | {ms(r.tally.runs, 0.95)} | {per_rerun} | {r.server_cpu / r.wall:.2f} "
-            f"| {r.mem_start:.0f} → {r.mem_peak:.0f} |"
+            f"| {r.mem_start:.0f} → {r.mem_peak:.0f} → {r.mem_after:.0f} |"
         )
 
 
@@ -221,7 +219,7 @@ def print_qr(results: list[Result], within: float, label: str = "app") -> None:
 
 async def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
-    parser.add_argument("--sessions", type=int, default=100, help="students (sliders mode)")
+    parser.add_argument("--sessions", type=int, nargs="+", default=[100], help="students, one row each (same server)")
     parser.add_argument("--rate", type=float, nargs="+", default=[1.0, 0.2], help="moves per second per student")
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of moving, per rate")
     parser.add_argument("--script", default="app.py", help="the app measured beside the minimal app")
@@ -243,14 +241,20 @@ async def main() -> None:
               f"({files} static files), one server on this machine\n")  # fmt: skip
         print_qr(results, args.within)
     else:
+        servers = [await serve(script) for script in scripts]  # one per app, kept for all its rows
         results = []
-        for rate in args.rate:
-            for script in scripts:
-                out = f"{args.py_spy}-{Path(script).stem}-rate{rate:g}.txt" if args.py_spy else None
-                results.append(await sliders(script, args.sessions, rate, args.duration, args.query, out))
-        print(f"{args.sessions} students moving z1, {args.duration:g} s per row, {args.query or 'default view'}, "
-              "one server on this machine\n")  # fmt: skip
-        print_sliders(results, {r.rate: r for r in results if r.script == MINIMAL})
+        try:
+            for rate in args.rate:
+                for n in args.sessions:
+                    for script, (port, server) in zip(scripts, servers, strict=True):  # interleaved: same conditions
+                        out = f"{args.py_spy}-{Path(script).stem}-rate{rate:g}-{n}.txt" if args.py_spy else None
+                        results.append(await sliders(script, port, server.pid, n, rate, args.duration, args.query, out))
+        finally:
+            for _, server in servers:
+                stop(server)
+        print(f"students moving z1, {args.duration:g} s per row, {args.query or 'default view'}; one server per app "
+              "on this machine, all of an app's rows on it, rows in the order run\n")  # fmt: skip
+        print_sliders(results, {(r.rate, r.sessions): r for r in results if r.script == MINIMAL})
     wall = time.monotonic() - started
     print(f"\nload client: {client_cpu() - cpu_before:.0f} s CPU in {wall:.0f} s (one Python process, same machine)")
     print(f"machine: {machine()}")
