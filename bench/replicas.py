@@ -16,6 +16,7 @@ visitors: they keep nginx's cookie like a browser and open the websocket through
    Students start on a mix of views: Explore, Derivation at a step, Quiz, with any true class.
 
     python bench/replicas.py [--sessions 200] [--duration 30] [--rate 1]
+    python bench/replicas.py --qr 300 --within 10 [--no-assets]
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import crowd, print_qr
+from load import client_cpu, crowd, print_qr
 from serving import Nginx, cpu_seconds, free_port, machine, start_streamlit, stop, wait_healthy
 from stclient import Schedule, Tally, Visitor, all_opened, percentile, student
 
@@ -140,6 +141,11 @@ class Replicas:
     async def __aexit__(self, *exc: object) -> None:
         self.close()
 
+    def exited(self) -> list[str]:
+        """Replicas that are no longer running (a benchmark reports them: a dead server is a failure)."""
+        gone = [(k, p.returncode) for k, p in enumerate(self.processes) if p.poll() is not None]
+        return [f"{self.address(k)} (exit {code})" for k, code in gone]
+
     def close(self) -> None:
         if self.nginx is not None:
             self.nginx.stop()
@@ -219,17 +225,19 @@ class Failover:
     )
 
 
-async def qr(sessions: int, within: float) -> None:
-    """The QR moment, static files included: one process on its own, then two replicas behind nginx."""
+async def qr(sessions: int, within: float, assets: bool) -> None:
+    """The QR moment: one process on its own, then two replicas behind nginx."""
     results = []
     for label, count, proxy in (("1 process, direct", 1, False), ("2 replicas behind nginx", 2, True)):
         async with Replicas(count, with_nginx=proxy) as servers:
-            result = await crowd(servers.url, servers.pids, sessions, within, 5.0, assets=True)
-            result.script = label
+            result = await crowd(servers.url, servers.pids, sessions, within, 5.0, assets=assets)
+            result.script = label + (f" (EXITED: {', '.join(servers.exited())})" if servers.exited() else "")
             results.append(result)
-    print(f"QR moment: {sessions} students open the page (static files included) within {within:g} s\n")
+    files = "static files included" if assets else "without static files"
+    print(f"QR moment: {sessions} students open the page ({files}) within {within:g} s\n")
     print_qr(results, within, "setup")
-    print(f"\nmachine: {machine()}")
+    print(f"\nload client: {client_cpu():.0f} s CPU (one Python process on the same machine)")
+    print(f"machine: {machine()}")
 
 
 async def main() -> None:
@@ -240,17 +248,18 @@ async def main() -> None:
     parser.add_argument("--skip-capacity", action="store_true", help="only the failover run")
     parser.add_argument("--qr", type=int, metavar="N", help="instead: the QR moment, N students within --within s")
     parser.add_argument("--within", type=float, default=10.0)
+    parser.add_argument("--no-assets", action="store_true", help="QR moment: skip the JavaScript, CSS and fonts")
     args = parser.parse_args()
     n, d, rate = args.sessions, args.duration, args.rate
     if args.qr:
-        await qr(args.qr, args.within)
+        await qr(args.qr, args.within, not args.no_assets)
         return
     runs: list[tuple[str, Run]] = []
     if not args.skip_capacity:
-        async with Replicas(1, with_nginx=False) as one:
-            runs.append(("1 process, direct", await lecture(one.url, n, d, rate, one.pids)))
-        async with Replicas(2) as two:
-            runs.append(("2 replicas behind nginx", await lecture(two.url, n, d, rate, two.pids)))
+        for label, count, proxy in (("1 process, direct", 1, False), ("2 replicas behind nginx", 2, True)):
+            async with Replicas(count, with_nginx=proxy) as servers:
+                run = await lecture(servers.url, n, d, rate, servers.pids)
+                runs.append((label + (f" (EXITED: {', '.join(servers.exited())})" if servers.exited() else ""), run))
         print(f"{n} students moving z1 {rate:g} times a second for {d:g} s (default view)\n")
         print("| setup | reruns | × one process | errors | median ms | p95 ms | server CPU s | students per replica "
               "| students on one replica |")  # fmt: skip
