@@ -120,8 +120,8 @@ class Replicas:
 
     def __init__(self, count: int, with_nginx: bool = True, script: str = SCRIPT) -> None:
         self.ports = [free_port() for _ in range(count)]
+        self.nginx = Nginx(self.ports) if with_nginx else None  # first: it fails at once if nginx is missing
         self.processes = [start_streamlit(script, p) for p in self.ports]
-        self.nginx = Nginx(self.ports) if with_nginx else None
 
     async def __aenter__(self) -> Replicas:
         try:
