@@ -42,7 +42,8 @@ RING_OUTER, RING_INNER = "#FFFFFF", "#000000"
 
 
 def class_labels(n_classes: int) -> list[str]:
-    return [f"class {k + 1}" for k in range(n_classes)]
+    """Classes as the legend names them, under its title "class": numbered from 1, short enough for a phone."""
+    return [str(k + 1) for k in range(n_classes)]
 
 
 def region_codes(predicted: NDArray[np.integer[Any]], probability: ArrayLike, n_classes: int) -> NDArray[np.uint8]:
@@ -128,28 +129,48 @@ def point_traces(data: Dataset, labels: Sequence[str]) -> list[Spec]:
                     name=name,
                     legendgroup=name,
                     showlegend=filled,
-                    hovertemplate=f"{split} point %{{customdata}}: {name}<br>(%{{x:.3f}}, %{{y:.3f}})<extra></extra>",
+                    hovertemplate=f"{split} point %{{customdata}}, class {name}<br>(%{{x:.3f}}, %{{y:.3f}})"
+                    "<extra></extra>",
                 )
             )
     return traces
 
 
+#: The regions keep x₁ and x₂ to one scale unless the points are far wider than tall (or taller than wide):
+#: then the short side is stretched to this aspect ratio, and its axis says so.
+MIN_ASPECT = 0.5
+
+
 def _regions_layout(training: Training, title_text: str, height: int) -> Spec:
     x_lo, x_hi, y_lo, y_hi = training.bounds
+    aspect = (y_hi - y_lo) / (x_hi - x_lo)
+    stretch = (
+        MIN_ASPECT / aspect if aspect < MIN_ASPECT else (1 / MIN_ASPECT) / aspect if aspect > 1 / MIN_ASPECT else 1
+    )
+    x_title, y_title = "x₁", "x₂"
+    if stretch > 1:
+        y_title = f"x₂ (stretched ×{stretch:.1f})"
+    elif stretch < 1:
+        x_title = f"x₁ (stretched ×{1 / stretch:.1f})"
     layout = theme.base_layout(title_text, height)
     return merge(
         layout,
         {
-            "xaxis": {**title("x₁"), "range": [x_lo, x_hi], "fixedrange": True, "showgrid": False, "zeroline": False},
+            # The title at the very top, the legend (which wraps on a phone) between it and the plot.
+            "title": {"y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 10}, "font": {"size": 15}},
+            "xaxis": {
+                **title(x_title), "range": [x_lo, x_hi], "fixedrange": True, "showgrid": False, "zeroline": False,
+            },
             "yaxis": {
-                **title("x₂"), "range": [y_lo, y_hi], "fixedrange": True, "showgrid": False, "zeroline": False,
-                "scaleanchor": "x", "scaleratio": 1, "constrain": "domain",
+                **title(y_title), "range": [y_lo, y_hi], "fixedrange": True, "showgrid": False, "zeroline": False,
+                "scaleanchor": "x", "scaleratio": stretch, "constrain": "domain",
             },
             "showlegend": True,
             "legend": {
-                "orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom", "font": {"size": theme.FONT_SIZE - 2},
+                "orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom", "font": {"size": theme.FONT_SIZE - 1},
+                "title": {"text": "class", "font": {"size": theme.FONT_SIZE - 1}},
             },
-            "margin": {"l": 50, "r": 10, "t": 90, "b": 50},
+            "margin": {"l": 50, "r": 10, "t": 125, "b": 50},  # room for a title and two rows of legend, also ×1.4
         },
     )  # fmt: skip
 
@@ -158,7 +179,7 @@ def frame_title(training: Training, s: int) -> str:
     """What frame ``s`` shows, in numbers: the step, the training loss and accuracy (and the test accuracy)."""
     text = (
         f"step {int(training.steps[s])}: loss {fmt(float(training.train_loss[s]), 3)}, "
-        f"accuracy {100.0 * float(training.train_accuracy[s]):.0f}%"
+        f"{100.0 * float(training.train_accuracy[s]):.0f}% right"
     )
     if training.test_accuracy is not None:
         text += f" (test {100.0 * float(training.test_accuracy[s]):.0f}%)"
@@ -188,7 +209,7 @@ def learning_animation(training: Training, data: Dataset, labels: Sequence[str] 
         for s, name in enumerate(names)
     ]
     layout = _regions_layout(training, frame_title(training, 0), REGIONS_HEIGHT)
-    layout["margin"] = {"l": 50, "r": 10, "t": 90, "b": 120}
+    layout["margin"] = {**layout["margin"], "b": 120}
     play = {"frame": {"duration": FRAME_MS, "redraw": True}, "transition": {"duration": 0}, "fromcurrent": True,
             "mode": "immediate"}  # fmt: skip
     layout["updatemenus"] = [
@@ -238,7 +259,8 @@ def picked_figure(
         marker={
             "symbol": "circle-open",
             "size": [30, 26],
-            "line": {"width": [7, 3], "color": [RING_OUTER, RING_INNER]},
+            "color": [RING_OUTER, RING_INNER],
+            "line": {"width": [7, 3]},
         },
         hoverinfo="skip",
         showlegend=False,
@@ -247,7 +269,6 @@ def picked_figure(
     step = int(training.steps[snapshot])
     heading = "after training" if snapshot == len(training.steps) - 1 else f"at step {step}"
     layout = _regions_layout(training, f"Training point {index + 1}, regions {heading}", PICKED_HEIGHT)
-    layout["margin"] = {"l": 50, "r": 10, "t": 80, "b": 50}
     layout["annotations"] = [
         {
             "x": x, "y": y, "text": f"point {index + 1}", "showarrow": True, "arrowhead": 0, "arrowwidth": 2,
@@ -273,7 +294,7 @@ def curves_figure(training: Training) -> Spec:
     steps = training.steps.tolist()
     fig = SpecFigure(
         rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.09,
-        subplot_titles=["loss E (log scale)", "accuracy", "error signal ‖δ‖ reaching each layer (log scale)"],
+        subplot_titles=["loss E (log scale)", "accuracy", "error signal ‖δ‖ at each layer (log scale)"],
     )  # fmt: skip
     train_style = {"color": theme.OTHER_CLASS, "width": 3}
     test_style = {"color": theme.TRUE_CLASS, "width": 3, "dash": "dash"}
@@ -291,7 +312,8 @@ def curves_figure(training: Training) -> Spec:
             x_ref, y_ref = fig.refs(1, 1)
             fig.add_annotation(
                 text=name, x=steps[-1], y=float(np.log10(values[-1])), xref=x_ref, yref=y_ref, xanchor="left",
-                showarrow=False, font={"size": theme.FONT_SIZE - 3, "color": style["color"]},
+                yshift=_label_shift(training, name), showarrow=False,
+                font={"size": theme.FONT_SIZE - 3, "color": style["color"]},
             )  # fmt: skip
     n_layers = training.delta_norms.shape[1]
     shades = _layer_colours(n_layers)
@@ -321,7 +343,20 @@ def curves_figure(training: Training) -> Spec:
     fig.update_yaxes(type="log", exponentformat="power", fixedrange=True, row=1, col=1)
     fig.update_yaxes(range=[0.0, 1.04], tickformat=".0%", tickvals=[0, 0.5, 1], fixedrange=True, row=2, col=1)
     fig.update_yaxes(type="log", exponentformat="power", fixedrange=True, row=3, col=1)
+    fig.update_xaxes(tickfont={"size": theme.FONT_SIZE - 3})  # set on every axis, so that presenter mode scales it
+    fig.update_yaxes(tickfont={"size": theme.FONT_SIZE - 3})
     return fig.spec()
+
+
+def _label_shift(training: Training, name: str) -> int:
+    """Pixels to move the end label of the training or test loss so that the two do not overlap."""
+    if training.test_loss is None or training.train_loss[-1] <= 0.0 or training.test_loss[-1] <= 0.0:
+        return 0
+    gap = float(np.log10(training.test_loss[-1]) - np.log10(training.train_loss[-1]))
+    if abs(gap) > 0.25:  # decades; the panel spans a few
+        return 0
+    higher = "test" if gap >= 0 else "training"
+    return 8 if name == higher else -8
 
 
 def _layer_colours(n_layers: int) -> list[str]:
@@ -335,7 +370,7 @@ def _layer_colours(n_layers: int) -> list[str]:
 def confusion_figure(training: Training, labels: Sequence[str] | None = None) -> Spec:
     """``C[i, j]`` = points of true class ``i`` predicted as ``j`` (final weights): training and test side by side."""
     k = training.n_classes
-    names = [plotly_text(label) for label in (labels if labels is not None else class_labels(k))]
+    names = [plotly_text(label) for label in (labels if labels is not None else [str(c + 1) for c in range(k)])]
     panels = [("training points", training.confusion_train)]
     if training.confusion_test is not None:
         panels.append(("test points", training.confusion_test))
@@ -349,16 +384,16 @@ def confusion_figure(training: Training, labels: Sequence[str] | None = None) ->
                 "heatmap", z=share.tolist(), x=names, y=names, text=text, texttemplate="%{text}",
                 textfont={"size": theme.FONT_SIZE}, colorscale=[[0.0, "#E8F0F7"], [1.0, "#0072B2"]],
                 zmin=0.0, zmax=1.0, showscale=False, xgap=2, ygap=2,
-                hovertemplate=f"{name}: %{{text}} of true %{{y}} predicted as %{{x}}<extra></extra>",
+                hovertemplate=f"{name}: %{{text}} of true class %{{y}} predicted as %{{x}}<extra></extra>",
             ),
             row=1, col=col,
         )  # fmt: skip
-        fig.update_xaxes(
-            title="predicted", fixedrange=True, row=1, col=col, tickangle=0, tickfont={"size": theme.FONT_SIZE - 2}
-        )
-        fig.update_yaxes(title="true" if col == 1 else None, autorange="reversed", fixedrange=True, row=1, col=col)
     layout = theme.base_layout("Confusion matrices after training", 320 + 30 * k)
-    layout["margin"] = {"l": 80, "r": 10, "t": 70, "b": 60}
+    layout["margin"] = {"l": 60, "r": 10, "t": 70, "b": 60}
     fig.update_layout(layout)
+    for col in range(1, len(panels) + 1):
+        axis = {"type": "category", "fixedrange": True, "tickfont": {"size": theme.FONT_SIZE - 2}}
+        fig.update_xaxes(row=1, col=col, title="predicted class", tickangle=0, **axis)
+        fig.update_yaxes(row=1, col=col, title="true class" if col == 1 else None, autorange="reversed", **axis)
     fig.update_annotations(font={"size": theme.FONT_SIZE - 1})
     return fig.spec()

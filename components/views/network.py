@@ -17,6 +17,7 @@ import pandas as pd
 import streamlit as st
 
 from components.content import backprop
+from components.content.formulas import MAX_TERMS
 from components.controls import widget
 from components.controls.url import link_params, parse
 from components.figures import network as figures
@@ -427,6 +428,11 @@ def example_summary(ex: ExampleBackward, index: int, when: str) -> str:
     )
 
 
+def formula_terms() -> int:
+    """Entries a written-out vector keeps: fewer on a projector, where the formulas are larger."""
+    return backprop.COMPACT_TERMS if display.presenting() else MAX_TERMS
+
+
 WHY_DELTA = (
     "The backward pass starts at the top with **δ = ∂E/∂z = p − y**: the error signal that every weight's "
     "gradient below is built from. That is why the tutorial differentiates the loss with respect to z, the "
@@ -449,7 +455,7 @@ def render_example(run: NetworkRun, index: int, snapshot: int) -> ExampleBackwar
         st.markdown(example_summary(ex, index, when))
         st.markdown(WHY_DELTA)
     st.markdown(f"**Forward pass** of training point {index + 1}, layer by layer:")
-    st.latex(backprop.forward(ex))
+    st.latex(backprop.forward(ex, formula_terms()))
     display.caption(
         "Vectors are written as rows. Long ones show their first and last entries and the largest ones "
         "(by size) in between; ⋯ stands for the rest."
@@ -460,14 +466,15 @@ def render_example(run: NetworkRun, index: int, snapshot: int) -> ExampleBackwar
 def render_backward(ex: ExampleBackward) -> None:
     """δ at the top, then each layer's δ and gradients going down, then the finite-difference check."""
     n = len(ex.layers)
+    terms = formula_terms()
     st.markdown("**Backward pass**, from the top:")
-    st.latex(backprop.top_delta(ex))
-    st.latex(backprop.weight_gradient(ex, n - 1))
+    st.latex(backprop.top_delta(ex, terms))
+    st.latex(backprop.weight_gradient(ex, n - 1, terms))
     for i in range(n - 2, -1, -1):
         name = "ReLU" if ex.activation == "relu" else "tanh"
         st.markdown(f"Down to layer {i + 1}, through {name}: ${backprop.derivative_rule(ex.activation)}$")
-        st.latex(backprop.hidden_delta(ex, i))
-        st.latex(backprop.weight_gradient(ex, i))
+        st.latex(backprop.hidden_delta(ex, i, terms))
+        st.latex(backprop.weight_gradient(ex, i, terms))
     st.markdown(
         "**Check by finite differences**: nudge one weight by ±h (h = 10⁻⁵) and measure the loss, "
         "(E(w + h) − E(w − h)) / 2h, for the weight with the largest gradient in each layer."
@@ -488,21 +495,28 @@ def render_backward(ex: ExampleBackward) -> None:
 # ----------------------------------------------------------------------------- export
 
 
-def weights_json(run: NetworkRun, settings: NetSettings) -> str:
+def weights_json(run: NetworkRun, settings: NetSettings, link: str) -> str:
+    """The trained weights (``a = W h + b`` per layer), with the settings and the link that reproduce them."""
     exported = export_weights(run.training.final_params, run.training.config.activation)
-    link = "&".join(f"{name}={value}" for name, value in link_params(0) if _network_param(name))
     payload = {
-        "about": "a = W h + b per layer (h_0 = (x1, x2)); f on every hidden layer; p = softmax(z) of the last a",
+        "about": "a = W h + b per layer, h_0 = (x1, x2); f on every hidden layer; p = softmax(z), z the last a",
         **exported,
         "classes": [f"class {k + 1}" for k in range(run.training.n_classes)],
         "train_accuracy": float(run.training.train_accuracy[-1]),
-        "settings": {**settings.__dict__, "link": f"?view=Network&{link}" if link else "?view=Network"},
+        "settings": {**settings.__dict__, "link": link},
     }
     return json.dumps(payload, indent=1)
 
 
-def _network_param(name: str) -> bool:
-    return any(p.name == name and p.view == "Network" for p in PARAMS) and name not in ("pick", "at")
+def network_link() -> str:
+    """The query that reproduces this run: the view and every Network setting that differs from its default."""
+    shown_only = ("pick", "at")
+    pairs = [("view", "Network")] + [
+        (name, value)
+        for name, value in link_params(0)
+        if name not in shown_only and any(p.name == name and p.view == "Network" for p in PARAMS)
+    ]
+    return "?" + "&".join(f"{name}={value}" for name, value in pairs)
 
 
 # ----------------------------------------------------------------------------- the page
@@ -559,7 +573,7 @@ def render(expl: Explanation) -> None:
     st.subheader("4. Take it with you")
     st.download_button(
         "Download the trained weights (JSON)",
-        data=weights_json(run, settings),
+        data=weights_json(run, settings, network_link()),
         file_name="network-weights.json",
         mime="application/json",
         on_click="ignore",

@@ -61,6 +61,7 @@ def test_the_animation_has_a_frame_per_snapshot_whose_regions_are_cores() -> Non
     first, last = decoded(frames[0]["data"][0]["z"]), decoded(frames[-1]["data"][0]["z"])
     assert (first // figures.SHADES != last // figures.SHADES).mean() > 0.1  # the regions changed
     assert decoded(spec["data"][0]["z"]).tobytes() == first.tobytes()  # it opens on step 0
+    assert frames[-1]["layout"]["title"]["text"] == figures.frame_title(training, 40)
     assert frames[-1]["layout"]["title"]["text"].startswith("step 120: loss ")
     assert len(spec["layout"]["sliders"][0]["steps"]) == 41
     assert [b["label"] for b in spec["layout"]["updatemenus"][0]["buttons"]] == ["▶ Play", "❚❚ Pause"]
@@ -185,3 +186,29 @@ def test_a_matrix_is_elided_around_its_largest_entry() -> None:
     small = backprop.matrix(np.arange(6.0).reshape(3, 2), 0, 0)
     assert r"\cdots" not in small
     assert "5" in small
+
+
+def test_a_wide_pattern_is_stretched_and_says_so_a_square_one_is_not() -> None:
+    data, training = run("spiral", 3, 0.2, (8, 8))
+    layout = figures.learning_animation(training, data)["layout"]
+    assert layout["yaxis"]["scaleratio"] == 1
+    assert layout["yaxis"]["title"]["text"] == "x₂"
+    data, training = run("moons", 4, 0.2, (4, 4, 4))  # a chain of moons: about 3.5 times wider than tall
+    x_lo, x_hi, y_lo, y_hi = training.bounds
+    layout = figures.picked_figure(training, data, 0, 0)["layout"]
+    stretch = layout["yaxis"]["scaleratio"]
+    assert stretch == pytest.approx(figures.MIN_ASPECT * (x_hi - x_lo) / (y_hi - y_lo))
+    assert stretch > 1.5
+    assert layout["yaxis"]["title"]["text"] == f"x₂ (stretched ×{stretch:.1f})"
+
+
+@pytest.mark.parametrize("terms", [backprop.COMPACT_TERMS, 5])
+def test_written_out_vectors_keep_at_most_their_terms_and_the_largest_entry(terms: int) -> None:
+    data = make_dataset("spiral", 5, 20, None, 0.2, seed=2)
+    training = train(data, TrainConfig(hidden=(16, 16), steps=40, grid_resolution=0))
+    ex = explain_example(training.final_params, data.x_train[0], int(data.y_train[0]), "relu")
+    text = backprop.hidden_delta(ex, 0, terms)
+    last_line = text.split(r"\\")[-1]
+    shown = [e for e in last_line.split(r",\ ") if r"\cdots" not in e]
+    assert len(shown) <= terms + (0 if terms == backprop.COMPACT_TERMS else 1)
+    assert tex(float(ex.layers[0].delta[int(np.argmax(np.abs(ex.layers[0].delta)))])) in last_line
