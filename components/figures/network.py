@@ -34,7 +34,7 @@ CLASS_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "star")
 SHADES = 50
 LOW_ALPHA, HIGH_ALPHA = 0.04, 0.62
 FRAME_MS = 140
-REGIONS_HEIGHT = 640
+REGIONS_HEIGHT = 660
 CURVES_HEIGHT = 600
 PICKED_HEIGHT = 420
 #: The picked point's ring: white under black, visible on every region colour and in both themes.
@@ -164,6 +164,7 @@ def _regions_layout(training: Training, title_text: str, height: int) -> Spec:
             "yaxis": {
                 **title(y_title), "range": [y_lo, y_hi], "fixedrange": True, "showgrid": False, "zeroline": False,
                 "scaleanchor": "x", "scaleratio": stretch, "constrain": "domain",
+                "constraintoward": "bottom",  # the x axis stays at the bottom, above the buttons, at any width
             },
             "showlegend": True,
             "legend": {
@@ -199,22 +200,22 @@ def learning_animation(training: Training, data: Dataset, labels: Sequence[str] 
     codes = region_codes(grid.predicted, grid.probability, k)
     data_traces = [_regions_trace(grid, codes[0], k), *point_traces(data, labels)]
     names = [str(int(t)) for t in training.steps]
+    layout = _regions_layout(training, frame_title(training, 0), REGIONS_HEIGHT)
+    layout["margin"] = {**layout["margin"], "b": 150}  # the axis title, then ▶ Play / ❚❚ Pause, then the scrubber
     frames = [
         {
             "name": name,
             "data": [{"type": "heatmap", "z": u1_array(codes[s])}],
             "traces": [0],
-            "layout": {"title": {"text": frame_title(training, s)}},
+            "layout": {"title": {**layout["title"], "text": frame_title(training, s)}},  # all of it: keeps its style
         }
         for s, name in enumerate(names)
     ]
-    layout = _regions_layout(training, frame_title(training, 0), REGIONS_HEIGHT)
-    layout["margin"] = {**layout["margin"], "b": 120}
     play = {"frame": {"duration": FRAME_MS, "redraw": True}, "transition": {"duration": 0}, "fromcurrent": True,
             "mode": "immediate"}  # fmt: skip
     layout["updatemenus"] = [
         {
-            "type": "buttons", "direction": "left", "x": 0.0, "y": -0.1, "xanchor": "left", "yanchor": "top",
+            "type": "buttons", "direction": "left", "x": 0.0, "y": -0.17, "xanchor": "left", "yanchor": "top",
             "showactive": False, "pad": {"t": 0, "r": 10},
             "buttons": [
                 {"label": "▶ Play", "method": "animate", "args": [None, play]},
@@ -225,7 +226,7 @@ def learning_animation(training: Training, data: Dataset, labels: Sequence[str] 
     ]  # fmt: skip
     layout["sliders"] = [
         {
-            "active": 0, "x": 0.0, "len": 1.0, "y": -0.2, "yanchor": "top", "pad": {"t": 0},
+            "active": 0, "x": 0.0, "len": 1.0, "y": -0.28, "yanchor": "top", "pad": {"t": 0},
             "currentvalue": {"visible": False},  # the title says the step and its numbers
             "font": {"color": "rgba(0,0,0,0)"},  # one tick per frame: too many labels to read
             "ticklen": 3,
