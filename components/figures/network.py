@@ -341,12 +341,27 @@ def curves_figure(training: Training) -> Spec:
     fig.update_annotations(font={"size": theme.FONT_SIZE - 2})
     fig.update_xaxes(fixedrange=True, range=[0, steps[-1]])
     fig.update_xaxes(title="step", row=3, col=1)
-    fig.update_yaxes(type="log", exponentformat="power", fixedrange=True, row=1, col=1)
+    losses = [training.train_loss, *([training.test_loss] if training.test_loss is not None else [])]
+    fig.update_yaxes(type="log", exponentformat="power", fixedrange=True, range=log_range(*losses), row=1, col=1)
     fig.update_yaxes(range=[0.0, 1.04], tickformat=".0%", tickvals=[0, 0.5, 1], fixedrange=True, row=2, col=1)
-    fig.update_yaxes(type="log", exponentformat="power", fixedrange=True, row=3, col=1)
+    fig.update_yaxes(
+        type="log", exponentformat="power", fixedrange=True, range=log_range(training.delta_norms), row=3, col=1
+    )
     fig.update_xaxes(tickfont={"size": theme.FONT_SIZE - 3})  # set on every axis, so that presenter mode scales it
     fig.update_yaxes(tickfont={"size": theme.FONT_SIZE - 3})
     return fig.spec()
+
+
+def log_range(*values: np.ndarray, min_decades: float = 1.0) -> list[float] | None:
+    """A log axis's range (in decades) for the positive ``values``, at least ``min_decades`` tall: a loss that
+    hardly moves then looks flat, instead of filling the panel with its last digits."""
+    positive = np.concatenate([np.ravel(v) for v in values])
+    positive = positive[positive > 0.0]
+    if positive.size == 0:
+        return None
+    lo, hi = float(np.log10(positive.min())), float(np.log10(positive.max()))
+    pad = max(0.05 * (hi - lo), (min_decades - (hi - lo)) / 2.0)
+    return [lo - pad, hi + pad]
 
 
 def _label_shift(training: Training, name: str) -> int:

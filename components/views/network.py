@@ -534,13 +534,15 @@ def render(expl: Explanation) -> None:
     settings, csv_text = render_settings()
     points, csv_error = load_points(settings, csv_text)
     if csv_error is not None:
-        st.error(f"Your points could not be read: {md(csv_error)}. Showing the spiral instead.", icon="🚫")
+        st.error(
+            f"Your points could not be read: {md(csv_error)}. Showing the spiral instead.", icon=":material/error:"
+        )
     elif settings.data == "csv":
         base = f"labels {points.label_base} to {points.label_base + points.n_classes - 1}"
         st.success(
             f"Read {len(points)} points in {points.n_classes} classes ({base}, shown as classes 1 to "
             f"{points.n_classes}).",
-            icon="✅",
+            icon=":material/check_circle:",
         )
     run = run_training(TrainKey(settings.test, settings.seed, settings.config()), points_hash(points), points)
 

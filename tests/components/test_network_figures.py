@@ -212,3 +212,14 @@ def test_written_out_vectors_keep_at_most_their_terms_and_the_largest_entry(term
     shown = [e for e in last_line.split(r",\ ") if r"\cdots" not in e]
     assert len(shown) <= terms + (0 if terms == backprop.COMPACT_TERMS else 1)
     assert tex(float(ex.layers[0].delta[int(np.argmax(np.abs(ex.layers[0].delta)))])) in last_line
+
+
+def test_a_log_axis_spans_at_least_a_decade_so_a_flat_loss_looks_flat() -> None:
+    lo, hi = figures.log_range(np.array([1.0986122, 1.0986123]))  # type: ignore[misc]
+    assert hi - lo == pytest.approx(1.0)
+    assert lo < np.log10(1.0986122) < np.log10(1.0986123) < hi
+    lo, hi = figures.log_range(np.array([1e-6, 0.0, 1e-2]))  # type: ignore[misc]
+    assert lo < -6
+    assert hi > -2
+    assert hi - lo == pytest.approx(4.4)
+    assert figures.log_range(np.zeros(3)) is None
