@@ -64,7 +64,7 @@ def median_ms(fn: Callable[[], object], repeats: int) -> float:
 
 def training_times(repeats: int) -> None:
     settings = default_settings()
-    points, _ = view.load_points(settings, "")
+    points, _ = view.load_points(settings, view.OwnPoints())
     data = split(points, settings.test, settings.seed)
     config = settings.config()
     no_grid = type(config)(**{**config.__dict__, "grid_resolution": 0})

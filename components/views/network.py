@@ -37,7 +37,7 @@ from core.datasets import (
 from core.explanation import Explanation
 from core.network import ExampleBackward, TrainConfig, Training, explain_example, export_weights, predict, train
 
-#: Training runs kept per server (each about 4 MB: 41 snapshots of a 100 x 100 grid).
+#: Training runs kept per server process (each about 4.5 MB, most of it 41 snapshots of a 100 x 100 grid).
 CACHE_ENTRIES = 16
 GRID_RESOLUTION = 100
 SNAPSHOTS = 41
@@ -108,9 +108,28 @@ class NetPreset:
     help: str
 
 
+#: The controls a preset sets: every setting of the run (not the point shown).
+RUN_PARAMS = (
+    "data",
+    "k",
+    "pts",
+    "noise",
+    "test",
+    "seed",
+    "layers",
+    "width",
+    "act",
+    "init",
+    "opt",
+    "nlr",
+    "nsteps",
+    "batch",
+)
+
+
 def _defaults(**changes: Any) -> dict[str, Any]:
-    names = ("data", "k", "pts", "noise", "test", "seed", "layers", "width", "act", "init", "opt", "nlr", "nsteps")
-    return {**{name: param(name).default for name in (*names, "batch")}, **changes}
+    """Every run setting at its default, but for ``changes``."""
+    return {**{name: param(name).default for name in RUN_PARAMS}, **changes}
 
 
 PRESETS = (
@@ -162,9 +181,10 @@ def _summaries() -> tuple[str, str, str]:
     return f"**Data**: {data}", f"**Network**: {net}", f"**Training**: {training}"
 
 
-def render_settings() -> tuple[NetSettings, str]:
+def render_settings() -> tuple[NetSettings, OwnPoints]:
     """Presets, then the Data, Network and Training controls in three expanders side by side (stacked on a
-    phone), each headed by its current settings; returns the settings and the CSV text (empty unless `data=csv`)."""
+    phone), each headed by its current settings; returns the settings and the user's points (none unless
+    `data=csv`)."""
     st.pills(
         "Presets",
         options=[p.label for p in PRESETS],
@@ -196,41 +216,47 @@ def render_settings() -> tuple[NetSettings, str]:
         batch_text = str(widget("batch", st))
     batch = None if batch_text == "full" else int(batch_text)
     settings = NetSettings(data, k, pts, noise, test, seed, layers, width, act, init, opt, lr, steps, batch)
-    return settings, _csv_text() if own else ""
+    return settings, _own_points() if own else OwnPoints()
 
 
-def _csv_text() -> str:
-    """The points typed or uploaded: an uploaded file wins over the text box."""
+@dataclass(frozen=True)
+class OwnPoints:
+    """The points typed or uploaded, or why a file could not be read as text."""
+
+    text: str = ""
+    problem: str | None = None
+
+
+def _own_points() -> OwnPoints:
+    """The CSV box and an upload button; an uploaded file wins over the box."""
     st.markdown("**Your points** (one a line: `x1,x2,label`; labels 0 or 1 up; 2 to 5 classes; at most 2,000 points)")
     upload_col, text_col = st.columns([1, 2])
-    upload = upload_col.file_uploader("Upload a CSV file", type=["csv", "txt"], key=UPLOAD_KEY)
+    upload = upload_col.file_uploader("Upload a CSV file", type=["csv", "txt"], key=UPLOAD_KEY, max_upload_size=1)
     text = text_col.text_area("…or paste them here", value=EXAMPLE_CSV, height=160, key=CSV_KEY)
     display.caption("Your points stay in this browser session: a link shares the settings, not the points.")
     if upload is None:
-        return str(text)
-    if upload.size > CSV_MAX_BYTES:
-        return " " * (CSV_MAX_BYTES + 1)  # too large: core's check says so, without reading the file
-    raw = upload.getvalue()
+        return OwnPoints(str(text))
+    if upload.size > CSV_MAX_BYTES:  # said without reading the file
+        return OwnPoints(problem=f"the file is too large: {upload.size:,} bytes, at most {CSV_MAX_BYTES:,}")
     try:
-        return str(raw.decode("utf-8"))
+        return OwnPoints(upload.getvalue().decode("utf-8"))
     except UnicodeDecodeError:
-        return "\x00not utf-8"
+        return OwnPoints(problem="the file is not UTF-8 text")
 
 
 # ----------------------------------------------------------------------------- data and training
 
 
-def load_points(settings: NetSettings, csv_text: str) -> tuple[Points, str | None]:
+def load_points(settings: NetSettings, own: OwnPoints) -> tuple[Points, str | None]:
     """The points to learn and, for a CSV that cannot be used, the message saying why (then: the default pattern)."""
     if settings.data != "csv":
         kind = settings.data
         noise = min(1.0, settings.noise * DEFAULT_NOISE[kind])
         return make_points(kind, settings.k, settings.pts, noise, settings.seed), None
-    if csv_text.startswith("\x00"):
-        error = "the file is not UTF-8 text"
-    else:
+    error = own.problem
+    if error is None:
         try:
-            return parse_points_csv(csv_text), None
+            return parse_points_csv(own.text), None
         except ValueError as err:
             error = str(err)
     fallback = param("data").default
@@ -531,8 +557,8 @@ def render(expl: Explanation) -> None:
             "back-propagating **∂E/∂z = p − y**. It uses its own controls below; the logits in the sidebar belong "
             "to the other tabs."
         )
-    settings, csv_text = render_settings()
-    points, csv_error = load_points(settings, csv_text)
+    settings, own = render_settings()
+    points, csv_error = load_points(settings, own)
     if csv_error is not None:
         st.error(
             f"Your points could not be read: {md(csv_error)}. Showing the spiral instead.", icon=":material/error:"

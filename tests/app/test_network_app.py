@@ -253,3 +253,16 @@ def test_presenter_mode_writes_shorter_vectors_and_drops_the_reading_aids() -> N
     assert sum(len(el.value) for el in presenting.latex) < sum(len(el.value) for el in reading.latex)
     assert not presenting.table  # the finite-difference table is a reading aid
     assert len(presenting.get("plotly_chart")) == 4
+
+
+def test_points_that_cannot_be_read_fall_back_to_the_spiral_with_the_reason() -> None:
+    settings = view.NetSettings("csv", 3, 100, 1.0, 0.2, 5, 2, 16, "relu", "he", "adam", 0.02, 300, None)
+    points, problem = view.load_points(settings, view.OwnPoints(problem="the file is not UTF-8 text"))
+    assert problem == "the file is not UTF-8 text"
+    np.testing.assert_array_equal(points.x, make_points("spiral", 3, 100, None, 5).x)
+    _, problem = view.load_points(settings, view.OwnPoints("0,0,1\n" * 20_000))
+    assert problem is not None
+    assert problem.startswith("the file is too large: 120,000 bytes")
+    points, problem = view.load_points(settings, view.OwnPoints(EXAMPLE))
+    assert problem is None
+    assert len(points) == 6
