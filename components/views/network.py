@@ -23,7 +23,7 @@ from components.controls.url import link_params, parse
 from components.figures import network as figures
 from components.params import NET_PICK_MAX, PARAMS, param
 from components.render import display
-from components.render.numbers import fmt
+from components.render.numbers import fmt, fmt_probability
 from components.render.text import md, shown
 from core.datasets import (
     CSV_MAX_BYTES,
@@ -359,8 +359,9 @@ def gradient_summary(training: Training) -> str:
     )
     if ratio < 1e-2:
         text += (
-            " **Vanishing gradients**: each layer multiplies the signal by Wᵀ and f′(a); with small weights "
-            "(and tanh′ ≤ 1) it shrinks layer by layer, so the first layers barely change."
+            " **Vanishing gradients**: on its way down, each layer multiplies the signal by Wᵀ and by f′(a), "
+            "which is at most 1 for tanh and ReLU; with small weights it shrinks layer by layer, so the first "
+            "layers barely change."
         )
     return text
 
@@ -447,9 +448,10 @@ def example_summary(ex: ExampleBackward, index: int, when: str) -> str:
     k = ex.target
     predicted = int(np.argmax(ex.p))
     verdict = "right" if predicted == k else "**wrong**"
+    p_k = fmt_probability(float(ex.p[k]), -float(ex.layers[-1].delta[k]))  # 1 − p = −(p − 1), exact
     return (
         f"**Training point {index + 1}** lies at x = ({fmt(float(ex.x[0]))}, {fmt(float(ex.x[1]))}) and belongs to "
-        f"class {k + 1}. With {when} the network gives it p = {fmt(float(ex.p[k]))} for class {k + 1} and predicts "
+        f"class {k + 1}. With {when} the network gives it p = {p_k} for class {k + 1} and predicts "
         f"class {predicted + 1} ({verdict}); its loss is E = −ln p = {fmt(ex.loss)}."
     )
 
