@@ -295,7 +295,7 @@ def curves_figure(training: Training) -> Spec:
     steps = training.steps.tolist()
     fig = SpecFigure(
         rows=3, cols=1, shared_xaxes=True, vertical_spacing=0.09,
-        subplot_titles=["loss E (log scale)", "accuracy", "error signal ‖δ‖ at each layer (log scale)"],
+        subplot_titles=["loss E (log scale)", "accuracy", "‖δ‖ per layer (log scale)"],
     )  # fmt: skip
     train_style = {"color": theme.OTHER_CLASS, "width": 3}
     test_style = {"color": theme.TRUE_CLASS, "width": 3, "dash": "dash"}
@@ -342,11 +342,10 @@ def curves_figure(training: Training) -> Spec:
     fig.update_xaxes(fixedrange=True, range=[0, steps[-1]])
     fig.update_xaxes(title="step", row=3, col=1)
     losses = [training.train_loss, *([training.test_loss] if training.test_loss is not None else [])]
-    fig.update_yaxes(type="log", exponentformat="power", fixedrange=True, range=log_range(*losses), row=1, col=1)
+    log_axis = {"type": "log", "exponentformat": "power", "dtick": "D2", "fixedrange": True}  # minor labels: 2, 5
+    fig.update_yaxes(range=log_range(*losses), row=1, col=1, **log_axis)
     fig.update_yaxes(range=[0.0, 1.04], tickformat=".0%", tickvals=[0, 0.5, 1], fixedrange=True, row=2, col=1)
-    fig.update_yaxes(
-        type="log", exponentformat="power", fixedrange=True, range=log_range(training.delta_norms), row=3, col=1
-    )
+    fig.update_yaxes(range=log_range(training.delta_norms), row=3, col=1, **log_axis)
     fig.update_xaxes(tickfont={"size": theme.FONT_SIZE - 3})  # set on every axis, so that presenter mode scales it
     fig.update_yaxes(tickfont={"size": theme.FONT_SIZE - 3})
     return fig.spec()

@@ -584,7 +584,8 @@ def render(expl: Explanation) -> None:
     display.caption(
         "Colour is the predicted class and its depth how sure the network is (pale: p near 1/K, deep: near 1). "
         "Filled marks are training points, hollow ones test points; each class has its own colour and shape. "
-        "Press ▶ Play: every frame is the network at one step, played in your browser."
+        "Press ▶ Play: every frame is the network at one step, played in your browser. On the right, ‖δ‖ is the "
+        "size of the error signal δ = ∂E/∂a arriving at each layer (all training points together)."
     )
     st.markdown(gradient_summary(run.training))
 
