@@ -32,7 +32,7 @@ HUGE_SCALE = 100.0
 Z_DEFAULTS: tuple[float, ...] = WORKED_EXAMPLE_Z + (0.0,) * (N_MAX - len(WORKED_EXAMPLE_Z))
 Y_DEFAULT = WORKED_EXAMPLE_TARGET + 1  # on screen and in the URL, classes count from 1
 #: The views of the page: tab labels, values of `view`, and the modules of components/views/.
-VIEW_NAMES = ("Explore", "Derivation", "Learning", "Compare", "Quiz")
+VIEW_NAMES = ("Explore", "Derivation", "Learning", "Compare", "Quiz", "Network")
 #: Derivation steps: `all`, or one step at a time.
 N_STEPS = 7
 STEP_ALL = "all"
@@ -41,6 +41,18 @@ TEMPERATURE_OPTIONS = ("0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10", "20")
 BOOLEAN_OPTIONS = ("true", "false")
 #: Where a parameter applies, for the README: every view, or one of VIEW_NAMES.
 ALL_VIEWS = "all"
+
+#: The Network view's choices (its own controls, independent of the sidebar's logits).
+NET_DATA_OPTIONS = ("spiral", "blobs", "circles", "moons", "xor", "csv")
+NET_DATA_DEFAULT = "spiral"
+NET_ACTIVATIONS = ("relu", "tanh")
+NET_INITS = ("he", "xavier", "small")
+NET_OPTIMIZERS = ("sgd", "momentum", "adam")
+NET_RATES = ("0.001", "0.002", "0.005", "0.01", "0.02", "0.05", "0.1", "0.2", "0.5", "1", "2")
+NET_BATCHES = ("full", "8", "16", "32", "64", "128")
+NET_AT_OPTIONS = ("trained", "initial")
+#: The most training points there can be: 2,000 rows of a CSV (5 classes x 300 points is fewer).
+NET_PICK_MAX = 2000
 
 Value = float | int | str | bool
 
@@ -218,6 +230,92 @@ PARAMS: tuple[Param, ...] = (
     Param(
         "c", "whole", "slider", "Shift every logit by c", 720, "the shift c", view="Compare",
         low=-1000, high=1000, step=1, doc_meaning="shift of every logit in the log-sum-exp demo",
+    ),
+    # ---- Network view: data, network, training, and the example whose backward pass is written out.
+    Param(
+        "data", "choice", "selectbox", "Points", NET_DATA_DEFAULT, "the data set", view="Network",
+        options=NET_DATA_OPTIONS, instead=f"Showing the {NET_DATA_DEFAULT}.",
+        help="Five patterns of 2-D points, or your own (CSV: x1,x2,label).",
+        doc_meaning="the points: a pattern, or `csv` for your own (pasted or uploaded; not part of the link)",
+    ),
+    Param(
+        "k", "whole", "select_slider", "Classes", 3, "the number of classes", view="Network",
+        low=2, high=5, doc_meaning="classes of the pattern", doc_values="whole number 2–5",
+    ),
+    Param(
+        "pts", "whole", "slider", "Points per class", 100, "the number of points per class", view="Network",
+        low=10, high=300, step=10, doc_meaning="points per class",
+    ),
+    Param(
+        "noise", "number", "slider", "Noise (× the pattern's usual)", 1.0, "the noise", view="Network",
+        low=0.0, high=4.0, step=0.1, display_format="%.1f",
+        help="1 is the pattern's usual jitter (spiral 0.2 rad, blobs 0.2, circles 0.06, moons 0.1, XOR 0.05); "
+        "0 is none.",
+        doc_meaning="jitter, as a multiple of the pattern's usual",
+    ),
+    Param(
+        "test", "number", "slider", "Held out for testing", 0.2, "the test fraction", view="Network",
+        low=0.0, high=0.5, step=0.05, display_format="%.2f",
+        help="The fraction of each class kept out of training, to see how the network does on points it never saw.",
+        doc_meaning="fraction of the points held out as a test set",
+    ),
+    Param(
+        "seed", "whole", "slider", "Seed", 0, "the seed", view="Network", low=0, high=99,
+        help="Draws the points, the split, the initial weights and the mini-batches: the same seed gives the same run.",
+        doc_meaning="random seed of points, split, weights and batches",
+    ),
+    Param(
+        "layers", "whole", "select_slider", "Hidden layers", 2, "the number of hidden layers", view="Network",
+        low=0, high=3, help="0 makes the network linear: z = W x + b, one straight boundary between each two classes.",
+        doc_meaning="hidden layers", doc_values="whole number 0–3",
+    ),
+    Param(
+        "width", "whole", "slider", "Neurons per hidden layer", 16, "the width of a hidden layer", view="Network",
+        low=2, high=32, doc_meaning="neurons in each hidden layer",
+    ),
+    Param(
+        "act", "choice", "radio", "Activation f", "relu", "the activation", view="Network", options=NET_ACTIVATIONS,
+        instead="Showing ReLU.", doc_meaning="activation of the hidden layers",
+    ),
+    Param(
+        "init", "choice", "radio", "Initial weights", "he", "the initialisation", view="Network",
+        options=NET_INITS, instead="Showing He initialisation.",
+        help="he: N(0, 2/n_in), for ReLU · xavier: N(0, 2/(n_in + n_out)), for tanh · small: N(0, 0.01²) everywhere.",
+        doc_meaning="initial weights: He, Xavier/Glorot, or small N(0, 0.01²)",
+    ),
+    Param(
+        "opt", "choice", "radio", "Optimizer", "adam", "the optimizer", view="Network", options=NET_OPTIMIZERS,
+        instead="Showing Adam.",
+        help="sgd: w ← w − η g · momentum: v ← 0.9 v − η g, w ← w + v · "
+        "adam: steps scaled by running averages of g and g².",
+        doc_meaning="optimizer",
+    ),
+    Param(
+        "nlr", "choice", "select_slider", "Learning rate η", "0.02", "the learning rate", view="Network",
+        options=NET_RATES, instead="Showing η = 0.02.", doc_meaning="learning rate η",
+    ),
+    Param(
+        "nsteps", "whole", "slider", "Training steps", 300, "the number of training steps", view="Network",
+        low=50, high=2000, step=50, doc_meaning="training steps",
+    ),
+    Param(
+        "batch", "choice", "select_slider", "Batch size", "full", "the batch size", view="Network",
+        options=NET_BATCHES, instead="Showing full-batch training.",
+        help="full: every training point in each step (gradient descent); a number: that many points a step, "
+        "reshuffled every epoch (stochastic gradient descent).",
+        doc_meaning="points per step: `full` (all) or a mini-batch size",
+    ),
+    Param(
+        "pick", "whole", "slider", "Training point", 1, "the training point", view="Network", low=1,
+        high=NET_PICK_MAX, instead="Showing training point 1.",
+        doc_meaning="the training point whose backward pass is written out",
+        doc_values="whole number from 1 to the number of training points",
+    ),
+    Param(
+        "at", "choice", "radio", "Weights", "trained", "the weights", view="Network", options=NET_AT_OPTIONS,
+        instead="Showing the trained weights.",
+        help="trained: after the last step · initial: the random weights of step 0.",
+        doc_meaning="weights of the backward pass: after training, or the initial ones",
     ),
 )  # fmt: skip
 
