@@ -18,6 +18,17 @@ from core.explanation import State
 
 #: The landscape's arrows sit on every ARROW_STRIDE-th grid point.
 ARROW_STRIDE = 10
+#: The darker half of Viridis, from the valley (low loss, teal) up to high loss (deep purple): white
+#: arrows, contour labels and marks read on every colour of it (at least 5:1), and a dark room is not lit
+#: up by a pale yellow block. Viridis's bright end is 1.1:1 against white.
+LANDSCAPE_COLOURS: list[tuple[float, str]] = [
+    (0.0, "#2A788E"),
+    (0.25, "#31688E"),
+    (0.5, "#3E4989"),
+    (0.75, "#482878"),
+    (1.0, "#440154"),
+]
+MARK = "#FFFFFF"  # arrows, contour labels, the outline of the points and the casing of the path
 
 
 def _arrow_trace(learning: Learning) -> Spec:
@@ -44,11 +55,37 @@ def _arrow_trace(learning: Learning) -> Spec:
         x=x_path,
         y=y_path,
         mode="lines+markers",
-        line={"color": "rgba(255,255,255,0.85)", "width": 1.5},
-        marker={"symbol": "arrow", "angleref": "previous", "size": sizes, "color": "rgba(255,255,255,0.95)"},
+        line={"color": MARK, "width": 1.5},
+        marker={"symbol": "arrow", "angleref": "previous", "size": sizes, "color": MARK},
         hoverinfo="skip",
         name="descent direction",
     )
+
+
+def _point_label(text: str, x: float, y: float, x_range: tuple[float, float], y_range: tuple[float, float]) -> Spec:
+    """A label for a point on the landscape, pointing at it from the side with more room, on a dark box."""
+    right = (x - x_range[0]) > 0.55 * (x_range[1] - x_range[0])
+    high = (y - y_range[0]) > 0.55 * (y_range[1] - y_range[0])
+    return {
+        "text": text,
+        "x": x,
+        "y": y,
+        "xref": "x",
+        "yref": "y",
+        "showarrow": True,
+        "arrowhead": 0,
+        "arrowwidth": 1.5,
+        "arrowcolor": MARK,
+        "ax": -28 if right else 28,
+        "ay": 30 if high else -30,
+        "xanchor": "right" if right else "left",
+        "yanchor": "top" if high else "bottom",
+        "font": {"size": theme.FONT_SIZE - 1, "color": theme.LABEL_TEXT},
+        "bgcolor": theme.LABEL_BOX,
+        "bordercolor": MARK,
+        "borderwidth": 1,
+        "borderpad": 3,
+    }
 
 
 def landscape_figure(state: State, learning: Learning) -> Spec:
@@ -63,11 +100,15 @@ def landscape_figure(state: State, learning: Learning) -> Spec:
             x=typed_array(land.axis_i),
             y=typed_array(land.axis_j),
             z=typed_array(land.loss),
-            colorscale="Viridis",
-            reversescale=True,
+            colorscale=[[t, c] for t, c in LANDSCAPE_COLOURS],
             ncontours=18,
-            contours={"showlabels": True, "labelfont": {"size": 12, "color": "white"}},
-            colorbar={"title": {"text": "E"}, "thickness": 14},
+            contours={"showlabels": True, "labelfont": {"size": 12, "color": MARK}},
+            line={"color": "rgba(255,255,255,0.35)", "width": 1},
+            colorbar={
+                "title": {"text": "E", "font": {"color": theme.TEXT}},
+                "tickfont": {"color": theme.TEXT},
+                "thickness": 14,
+            },
             hovertemplate="z"
             + str(i + 1)
             + " = %{x:.2f}<br>z"
@@ -77,11 +118,16 @@ def landscape_figure(state: State, learning: Learning) -> Spec:
         )
     )
     fig.add_trace(_arrow_trace(learning))
+    path_x, path_y = path.z[:, i].tolist(), path.z[:, j].tolist()
+    fig.add_trace(
+        trace("scatter", x=path_x, y=path_y, mode="lines", line={"color": MARK, "width": 8}, hoverinfo="skip",
+              name="descent path (casing)")
+    )  # fmt: skip
     fig.add_trace(
         trace(
             "scatter",
-            x=path.z[:, i].tolist(),
-            y=path.z[:, j].tolist(),
+            x=path_x,
+            y=path_y,
             mode="lines",
             line={"color": theme.ACCENT, "width": 4},
             hovertemplate="step path: z" + str(i + 1) + " = %{x:.3f}, z" + str(j + 1) + " = %{y:.3f}<extra></extra>",
@@ -89,25 +135,27 @@ def landscape_figure(state: State, learning: Learning) -> Spec:
         )
     )
     steps = path.z.shape[0] - 1
+    start, end = (float(path.z[0, i]), float(path.z[0, j])), (float(path.z[-1, i]), float(path.z[-1, j]))
     fig.add_trace(
         trace(
             "scatter",
-            x=[float(path.z[0, i]), float(path.z[-1, i])],
-            y=[float(path.z[0, j]), float(path.z[-1, j])],
-            mode="markers+text",
+            x=[start[0], end[0]],
+            y=[start[1], end[1]],
+            mode="markers",
             marker={
-                "size": [16, 13],
+                "size": [16, 14],
                 "symbol": ["circle", "x"],
-                "color": [theme.ACCENT, "white"],
-                "line": {"width": 2, "color": "black"},
+                "color": [theme.ACCENT, MARK],
+                "line": {"width": [2.5, 1.5], "color": [MARK, "#000000"]},
             },
-            text=["now", f"after {steps} steps"],
-            textposition=["bottom center", "top left"],
-            textfont={"size": theme.FONT_SIZE - 1, "color": "white"},
             hoverinfo="skip",
             name="points",
         )
     )
+    x_range = (float(land.axis_i[0]), float(land.axis_i[-1]))
+    y_range = (float(land.axis_j[0]), float(land.axis_j[-1]))
+    fig.add_annotation(**_point_label("now", *start, x_range, y_range))
+    fig.add_annotation(**_point_label(f"after {steps} steps", *end, x_range, y_range))
 
     def axis_title(k: int) -> str:
         role = ", true" if k == state.target else ""
@@ -115,8 +163,8 @@ def landscape_figure(state: State, learning: Learning) -> Spec:
 
     fig.update_layout(theme.base_layout(f"Loss landscape over z{i + 1} and z{j + 1}", 520))
     fig.update_layout(
-        xaxis={**title(axis_title(i)), "range": [float(land.axis_i[0]), float(land.axis_i[-1])], "fixedrange": True},
-        yaxis={**title(axis_title(j)), "range": [float(land.axis_j[0]), float(land.axis_j[-1])], "fixedrange": True},
+        xaxis={**title(axis_title(i)), "range": list(x_range), "fixedrange": True},
+        yaxis={**title(axis_title(j)), "range": list(y_range), "fixedrange": True},
         margin={"l": 70, "r": 10, "t": 50, "b": 60},
     )
     return fig.spec()
@@ -124,6 +172,10 @@ def landscape_figure(state: State, learning: Learning) -> Spec:
 
 def _ternary_line(a: list[float], b: list[float], c: list[float], **kwargs: Any) -> Spec:
     return trace("scatterternary", a=a, b=b, c=c, mode="lines", hoverinfo="skip", **kwargs)
+
+
+def _ternary_title(text: str) -> Spec:
+    return {"title": {"text": text, "font": {"size": theme.FONT_SIZE, "color": theme.TEXT}}}
 
 
 def simplex_figure(state: State, learning: Learning) -> Spec:
@@ -145,7 +197,7 @@ def simplex_figure(state: State, learning: Learning) -> Spec:
                 mode="text",
                 text=[f"E={fmt(level)}"],
                 textposition="middle left",
-                textfont={"size": 12, "color": theme.NEUTRAL},
+                textfont={"size": 12, "color": theme.TEXT},
                 hoverinfo="skip",
                 cliponaxis=False,
             )
@@ -185,11 +237,11 @@ def simplex_figure(state: State, learning: Learning) -> Spec:
                 "size": [16, 13],
                 "symbol": ["circle", "x"],
                 "color": [theme.ACCENT, theme.NEUTRAL],
-                "line": {"width": 2},
+                "line": {"width": 2, "color": theme.PAGE},
             },
             text=["now", ""],
             textposition="middle right",
-            textfont={"size": theme.FONT_SIZE - 1},
+            textfont={"size": theme.FONT_SIZE - 1, "color": theme.TEXT},
             hoverinfo="skip",
             cliponaxis=False,
         )
@@ -202,14 +254,14 @@ def simplex_figure(state: State, learning: Learning) -> Spec:
         rest_label = f"the other {len(sx.rest)} classes"
     else:
         rest_label = "(no third class)"
-    axis = {"showticklabels": False, "showgrid": False, "linewidth": 2, "ticks": ""}
+    axis = {"showticklabels": False, "showgrid": False, "linewidth": 2, "linecolor": theme.NEUTRAL, "ticks": ""}
     fig.update_layout(theme.base_layout("Probability simplex", 520))
     fig.update_layout(
         ternary={
             "sum": 1,
-            "aaxis": {**axis, "title": {"text": f"{true_label} (true)", "font": {"size": theme.FONT_SIZE}}},
-            "baxis": {**axis, "title": {"text": rival_label, "font": {"size": theme.FONT_SIZE}}},
-            "caxis": {**axis, "title": {"text": rest_label, "font": {"size": theme.FONT_SIZE}}},
+            "aaxis": {**axis, **_ternary_title(f"{true_label} (true)")},
+            "baxis": {**axis, **_ternary_title(rival_label)},
+            "caxis": {**axis, **_ternary_title(rest_label)},
             "bgcolor": "rgba(0,0,0,0)",
         },
         margin={"l": 70, "r": 70, "t": 80, "b": 50},

@@ -12,26 +12,72 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.render import theme
 from components.render.spec import Spec, prebuilt
 
-#: Charts in presenter mode: fonts and heights grow by these factors.
+#: Charts in presenter mode: fonts (and the margins and gaps that hold text) and heights grow by these factors.
 PRESENTER_FONT_SCALE = 1.4
 PRESENTER_HEIGHT_SCALE = 1.25
 PLOT_CONFIG = {"displayModeBar": False, "responsive": True}
+#: Below this width (px) the projector shows one chart per row: two side by side would be too
+#: narrow for presenter-size text (1024×768 and 1366×768 projectors, 1280×800 laptops).
+PRESENTER_ONE_COLUMN_BELOW = 1500
 
-PRESENTER_CSS = """
+#: Presenter mode, for a projector from 1024×768 to 1920×1080. Sizes grow with the viewport
+#: (``clamp``) so that the same page fits both; nothing is cut: labels, badges and buttons wrap,
+#: wide formulas scroll inside their box, and a chart is never taller than the screen.
+PRESENTER_CSS = f"""
 <style>
-.stMainBlockContainer { max-width: 100%; padding-left: 2.5rem; padding-right: 2.5rem; padding-top: 2rem; }
-.stMainBlockContainer p, .stMainBlockContainer li { font-size: 1.45rem; line-height: 1.5; }
-.stMainBlockContainer .katex-display .katex { font-size: 1.65em; }
-.stMainBlockContainer h1 { font-size: 3.1rem; }
-.stMainBlockContainer h2, .stMainBlockContainer h3 { font-size: 2.3rem; }
+/* The header keeps the button that brings a collapsed sidebar back, but takes no room. */
+header[data-testid="stHeader"] {{ background: transparent; pointer-events: none; }}
+header[data-testid="stHeader"] button, header[data-testid="stHeader"] a {{ pointer-events: auto; }}
+/* A narrower sidebar on a small projector, a larger one (everything in it scaled) on a large one. */
+@media (min-width: 768px) {{
+  section[data-testid="stSidebar"][data-collapsed="false"] {{
+    width: clamp(15rem, 20vw, 25rem) !important; min-width: 0 !important; max-width: none !important;
+  }}
+}}
+@media (min-width: 1600px) {{ [data-testid="stSidebarUserContent"] {{ zoom: 1.3; }} }}
+.stMainBlockContainer {{ max-width: 100%; padding: 1.25rem clamp(1rem, 2.5vw, 3rem) 3rem; }}
+.stMainBlockContainer [data-testid="stMarkdown"] p,
+.stMainBlockContainer [data-testid="stMarkdown"] li {{ font-size: clamp(1.15rem, 1.3vw, 1.45rem); line-height: 1.45; }}
+.stMainBlockContainer .katex-display {{ overflow-x: auto; overflow-y: hidden; }}
+.stMainBlockContainer .katex-display .katex {{ font-size: clamp(1.2em, 0.4em + 1.1vw, 1.65em); }}
+.stMainBlockContainer h1 {{ font-size: clamp(1.8rem, 2.8vw, 3.1rem); }}
+.stMainBlockContainer h2, .stMainBlockContainer h3 {{ font-size: clamp(1.5rem, 1.9vw, 2.3rem); }}
+.stMainBlockContainer h4 {{ font-size: clamp(1.3rem, 1.5vw, 1.8rem); }}
 .stMainBlockContainer [data-testid="stMetricValue"], .stMainBlockContainer [data-testid="stMetricValue"] p,
-.stMainBlockContainer [data-testid="stMetricValue"] div { font-size: 3.4rem; line-height: 1.2; }
+.stMainBlockContainer [data-testid="stMetricValue"] div {{ font-size: clamp(2.2rem, 3vw, 3.4rem); line-height: 1.2; }}
+@media (min-width: 1800px) {{
+  .stMainBlockContainer [data-testid="stMetricValue"], .stMainBlockContainer [data-testid="stMetricValue"] p,
+  .stMainBlockContainer [data-testid="stMetricValue"] div {{ font-size: 3.4rem; }}
+}}
 .stMainBlockContainer [data-testid="stMetricLabel"] p,
-.stMainBlockContainer [data-testid="stMetricDelta"] p { font-size: 1.45rem; }
-.stTabs [data-baseweb="tab"] p { font-size: 1.5rem; }
-header[data-testid="stHeader"] { display: none; }
+.stMainBlockContainer [data-testid="stMetricDelta"] p {{ font-size: clamp(1.1rem, 1.3vw, 1.45rem); }}
+/* Metric labels, the verdict badge and button labels wrap rather than end in "…". */
+.stMainBlockContainer [data-testid="stMetricLabel"] *, .stMainBlockContainer [data-testid="stMetricDelta"] *,
+.stMainBlockContainer [data-testid="stButton"] p {{
+  white-space: normal !important; overflow: visible !important; text-overflow: clip !important;
+}}
+.stMainBlockContainer [data-testid="stMetricDelta"] {{ height: auto; max-width: 100%; }}
+.stTabs [data-testid="stTab"] p {{ font-size: clamp(1.2rem, 1.4vw, 1.5rem); }}
+.stMainBlockContainer [data-testid="stTable"] :is(td, th) {{ font-size: clamp(1rem, 1.1vw, 1.3rem); }}
+/* Widgets in the page: the same widget, drawn larger (the value above a slider stays above its track). */
+.stMainBlockContainer [data-testid="stSlider"], .stMainBlockContainer [data-testid="stSelectbox"],
+.stMainBlockContainer [data-testid="stButton"], .stMainBlockContainer [data-testid="stRadio"] {{ zoom: 1.15; }}
+@media (min-width: 1600px) {{
+  .stMainBlockContainer [data-testid="stSlider"], .stMainBlockContainer [data-testid="stSelectbox"],
+  .stMainBlockContainer [data-testid="stButton"], .stMainBlockContainer [data-testid="stRadio"] {{ zoom: 1.35; }}
+}}
+/* One chart per row on a small projector; a chart never taller than the screen. */
+@media (max-width: {PRESENTER_ONE_COLUMN_BELOW - 1}px) {{
+  .stMainBlockContainer [data-testid="stHorizontalBlock"]:has(.stPlotlyChart) {{ flex-wrap: wrap; }}
+  .stMainBlockContainer [data-testid="stHorizontalBlock"]:has(.stPlotlyChart) > [data-testid="stColumn"] {{
+    flex: 1 1 100% !important; width: 100% !important; min-width: 100% !important;
+  }}
+}}
+.stMainBlockContainer .stElementContainer:has(> .stPlotlyChart),
+.stMainBlockContainer .stPlotlyChart {{ max-height: calc(100vh - 1.5rem); }}
 </style>
 """
 
@@ -45,38 +91,73 @@ def apply_presenter_style() -> None:
         st.html(PRESENTER_CSS)
 
 
-def _scale_fonts(node: Any, factor: float) -> None:
-    """Multiply every font size in a figure dictionary (layout, traces, frames, annotations)."""
+def _scale_fonts(node: Any, factor: float, done: set[int] | None = None) -> None:
+    """Multiply every font size in a figure dictionary (layout, traces, frames, annotations), each
+    font once even where one dictionary is shared by several parts of the figure."""
+    done = set() if done is None else done
     if isinstance(node, dict):
         for key, value in node.items():
-            if key.endswith("font") and isinstance(value, dict) and isinstance(value.get("size"), int | float):
+            sized = key.endswith("font") and isinstance(value, dict) and isinstance(value.get("size"), int | float)
+            if sized and id(value) not in done:
+                done.add(id(value))
                 value["size"] = round(value["size"] * factor, 1)
-            _scale_fonts(value, factor)
+            _scale_fonts(value, factor, done)
     elif isinstance(node, list):
         for item in node:
-            _scale_fonts(item, factor)
+            _scale_fonts(item, factor, done)
+
+
+def _scale_pixels(box: Any, factor: float) -> None:
+    """Multiply the pixel sizes of a margin or pad dictionary (they hold text, which grows)."""
+    if isinstance(box, dict):
+        for side in ("l", "r", "t", "b"):
+            if isinstance(box.get(side), int | float):
+                box[side] = round(box[side] * factor)
 
 
 def for_projector(fig: Spec) -> Spec:
-    """The figure with larger fonts and more height (a copy)."""
+    """The figure with larger fonts, and more room for them, and more height (a copy).
+
+    Margins and the pads of buttons and sliders hold text, so they grow with the fonts: the
+    step scrubber starts where the larger Play and Pause buttons end.
+    """
     spec: Spec = copy.deepcopy(fig)
     layout = spec.setdefault("layout", {})
     layout.setdefault("font", {}).setdefault("size", 16)
     _scale_fonts(spec, PRESENTER_FONT_SCALE)
+    _scale_pixels(layout.get("margin"), PRESENTER_FONT_SCALE)
+    for control in [*layout.get("updatemenus", []), *layout.get("sliders", [])]:
+        _scale_pixels(control.get("pad"), PRESENTER_FONT_SCALE)
+    for annotation in layout.get("annotations", []):
+        for offset in ("ax", "ay", "xshift", "yshift"):
+            if isinstance(annotation.get(offset), int | float):
+                annotation[offset] = round(annotation[offset] * PRESENTER_FONT_SCALE)
     if isinstance(layout.get("height"), int | float):
         layout["height"] = round(layout["height"] * PRESENTER_HEIGHT_SCALE)
     return spec
 
 
+def prepare(fig: Spec, presenter: bool) -> Spec:
+    """The figure as it is sent: text in the theme's colour, and enlarged on the projector."""
+    spec = theme.themed_text(fig)
+    return for_projector(spec) if presenter else spec
+
+
 def show_chart(fig: Spec, key: str) -> None:
     """Send a figure spec to the browser as it is, enlarged on the projector."""
-    st.plotly_chart(prebuilt(for_projector(fig) if presenting() else fig), config=PLOT_CONFIG, key=key)
+    st.plotly_chart(prebuilt(prepare(fig, presenting())), config=PLOT_CONFIG, key=key)
 
 
 def caption(text: str) -> None:
     """A reading aid under a chart or formula; left out on the projector."""
     if not presenting():
         st.caption(text)
+
+
+def reading(text: str) -> None:
+    """Markdown for reading (a view's opening sentences, a chart told in words); left out on the projector."""
+    if not presenting():
+        st.markdown(text)
 
 
 def table(frame: pd.DataFrame) -> None:

@@ -78,7 +78,7 @@ def render_temperature(state: State) -> None:
         }
         for c in INVARIANCE_SHIFTS
     ]
-    st.table(pd.DataFrame(rows), hide_index=True)
+    display.table(pd.DataFrame(rows))
     display.caption(
         "e^(z_i + c) = e^c · e^(z_i): the factor e^c cancels between numerator and sum. The tiny changes "
         "left come from rounding z + c to float64, not from the softmax. Temperature is different: "
@@ -105,9 +105,11 @@ def render_smoothing(state: State) -> None:
         st.markdown("With ε = 0 the smoothed target is the one-hot target, so both runs are the same. Move ε.")
         return
     st.latex(
-        rf"y' = {tex_row([tex(float(v)) for v in y_soft], keep=[k])},\qquad "
-        rf"p = y' \text{{ at gap }} \ln\frac{{1 - \varepsilon + \varepsilon/H}}{{\varepsilon / H}}"
-        rf" = \ln\frac{{{tex(float(y_soft[k]))}}}{{{tex(epsilon / n)}}} = {tex(comparison.target_gap)}"
+        stacked(
+            rf"y' = {tex_row([tex(float(v)) for v in y_soft], keep=[k])}",
+            r"p = y' \text{ at gap } \ln\frac{1 - \varepsilon + \varepsilon/H}{\varepsilon / H}"
+            rf" = \ln\frac{{{tex(float(y_soft[k]))}}}{{{tex(epsilon / n)}}} = {tex(comparison.target_gap)}",
+        )
     )
     st.markdown(
         f"After {steps} steps the one-hot run has gap {hard_end[0]} and gradient size {hard_end[1]}, still "
@@ -181,8 +183,10 @@ def render_log_sum_exp(state: State) -> None:
         st.latex(
             stacked(
                 rf"m = \max_i (z_i + c) = {tex(demo.largest)}",
-                rf"\ln \textstyle\sum_i e^{{z_i + c}} = m + \ln \sum_i e^{{z_i + c - m}} = {tex(demo.lse)}",
-                r"p_k = e^{\,z_k + c - \ln \sum_i e^{z_i + c}}\ \text{(every exponent} \le 0)",
+                r"\ln \textstyle\sum_i e^{z_i + c} = m + \ln \sum_i e^{z_i + c - m}",
+                rf"\quad = {tex(demo.lse)}",
+                r"p_k = e^{\,z_k + c - \ln \sum_i e^{z_i + c}}",
+                r"\quad \text{(every exponent} \le 0)",
             )
         )
         display.caption(
@@ -193,7 +197,7 @@ def render_log_sum_exp(state: State) -> None:
 
 def render(expl: Explanation) -> None:
     """Draw the four comparisons for the sidebar's logits and true class."""
-    st.markdown("Four variations on the same softmax and loss, each for the logits and true class set in the sidebar.")
+    display.reading("Four variations on the same softmax and loss, each for the logits and true class in the sidebar.")
     render_temperature(expl.state)
     render_smoothing(expl.state)
     render_squared_error(expl.state)
