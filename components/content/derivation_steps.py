@@ -278,12 +278,13 @@ def rules(d: Derivation) -> Step:
             ),
             (
                 "latex",
-                rf"\frac{{d}}{{dx}} e^x = e^x, \quad\text{{e.g. at }} z_1 = {tex(z1)}:\ "
+                rf"\frac{{d}}{{dx}} e^x = e^x, \quad\text{{e.g. at }} z_1 = {tex(z1)}\colon\ "
                 rf"e^{{{tex(z1)}}} = {tex_number(log_number(z1))} \qquad \text{{(step 3)}}",
             ),
             (
                 "latex",
-                rf"\frac{{d}}{{dx}} \ln x = \frac{{1}}{{x}}, \quad\text{{e.g. at }} p_{{{sub(k, names)}}} = {pk}:\ "
+                rf"\frac{{d}}{{dx}} \ln x = \frac{{1}}{{x}}, \quad\text{{e.g. at }} "
+                rf"p_{{{sub(k, names)}}} = {pk}\colon\ "
                 rf"\frac{{1}}{{{pk}}} = {tex_number(-d.dE_dp.at(k))} \qquad \text{{(step 4)}}",
             ),
             (
@@ -320,7 +321,7 @@ def softmax_derivative(d: Derivation) -> Step:
                 equations(
                     [
                         (
-                            r"i = j:\quad \frac{\partial p_i}{\partial z_i}",
+                            r"i = j\colon\quad \frac{\partial p_i}{\partial z_i}",
                             r"\frac{e^{z_i} S - e^{z_i} e^{z_i}}{S^2} = p_i - p_i^2 = p_i (1 - p_i)",
                         ),
                         (
@@ -335,7 +336,7 @@ def softmax_derivative(d: Derivation) -> Step:
                 equations(
                     [
                         (
-                            r"i \ne j:\quad \frac{\partial p_i}{\partial z_j}",
+                            r"i \ne j\colon\quad \frac{\partial p_i}{\partial z_j}",
                             r"\frac{0 \cdot S - e^{z_i} e^{z_j}}{S^2} = -p_i\, p_j",
                         ),
                         (
@@ -396,7 +397,7 @@ def chain_rule(d: Derivation) -> Step:
     for j in _shown_indices(n, [k]):
         if j is None:
             rows.append(None)
-            split_rows.append(r"\vdots &")
+            split_rows.append(r"\vdots & &&")
             continue
         terms = [rf"{tex_number_term(d.dE_dp.at(i))} \cdot {tex_number_term(d.jacobian.at(i, j))}" for i in range(n)]
         grad_j = _grad(d, j)
@@ -406,7 +407,7 @@ def chain_rule(d: Derivation) -> Step:
         else:  # long products: the value on a line of its own keeps the row inside a laptop's column
             rows += [(lhs, tex_sum(terms, [k])), ("", grad_j)]
         yj, pj = int(e.y[j]), _p(d, j)
-        split_rows.append(rf"j = {sub(j, names)}: &\quad -{yj}\,(1 - {pj}) + {pj} \cdot {1 - yj} &&= {grad_j}")
+        split_rows.append(rf"j = {sub(j, names)}\colon &\quad {{-{yj}}}\,(1 - {pj}) + {pj} \cdot {1 - yj} &&= {grad_j}")
     return Step(
         "5. The chain rule, summed over all outputs",
         [

@@ -24,11 +24,12 @@ LINE_GAP = "0.8em"
 DEEP_LINE_GAP = "1.3em"
 #: The same between the entries of a vector or matrix that hold fractions.
 ENTRY_GAP = "1.1em"
-#: Between lines or entries with a power of ten (``4.54 \times 10^{-5}``), whose exponent rises.
+#: Between lines or entries with a power of ten (``4.54 \times 10^{-5}``), whose exponent rises, or with
+#: the tall dots of an elision (``\vdots``).
 SCRIPT_GAP = "0.4em"
 _TALL = re.compile(r"\\(?:[dt]?frac|sum|Big|begin\{pmatrix\})")
 _DEEP = re.compile(r"\\sum_")
-_RAISED = re.compile(r"\\times 10\^\{")
+_RAISED = re.compile(r"\\times 10\^\{|\\vdots")
 
 
 def is_tall(line: str) -> bool:

@@ -56,11 +56,23 @@ MEASURE_JS = """() => {
   const texOf = (el) => ((el.closest('.katex') || el).querySelector('annotation') || {}).textContent || '';
   const rows = [];
   for (const table of document.querySelectorAll('.katex .mtable')) {
-    const byRow = [];
+    // A column holds one positioned span per cell it has (KaTeX skips missing cells), so cells are
+    // matched to rows by their baseline (the bottom of the strut that opens each cell), within 2 px.
+    const cells = [];
     for (const col of table.querySelectorAll(':scope > [class*="col-align"]')) {
       const vlist = col.querySelector(':scope > .vlist-t > .vlist-r > .vlist');
       if (!vlist) continue;
-      Array.from(vlist.children).forEach((row, i) => { (byRow[i] = byRow[i] || []).push(...glyphs(row)); });
+      for (const cell of vlist.children) {
+        const strut = cell.querySelector(':scope > .pstrut');
+        if (strut) cells.push([strut.getBoundingClientRect().bottom, glyphs(cell)]);
+      }
+    }
+    cells.sort((a, b) => a[0] - b[0]);
+    const byRow = [];
+    let start = -Infinity;
+    for (const [baseline, boxes] of cells) {
+      if (baseline - start > 2) { byRow.push([]); start = baseline; }
+      byRow[byRow.length - 1].push(...boxes);
     }
     for (let i = 0; i + 1 < byRow.length; i++) {
       if (!byRow[i] || !byRow[i + 1] || !byRow[i].length || !byRow[i + 1].length) continue;

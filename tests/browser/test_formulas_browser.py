@@ -108,17 +108,20 @@ def test_derivation_for_the_other_class_counts(browser: Browser, app_url: str) -
     assert problems == []
 
 
-HUGE = "view=Derivation&n=3&z1=8&z2=7.9&z3=-8&y=2&huge=true"
-
-
 def test_huge_logits_derivation_is_finite_and_teaches_the_stable_form(
     browser: Browser, app_url: str, screenshots: Path
 ) -> None:
-    page = open_derivation(browser, f"{app_url}/?{HUGE}", 1280, 800)
+    """The "Huge logits" preset, reached by clicking presets (n=3&z1=8&z2=7.9&z3=-8&y=2&huge=true)."""
+    page = open_derivation(browser, f"{app_url}/?view=Derivation", 1280, 800)
     try:
+        for preset in ("Ten classes", "Huge logits"):
+            page.get_by_role("radio", name=preset).click()
+        expect(page.get_by_text("subtract the largest logit", exact=False)).to_be_visible(timeout=LOAD_TIMEOUT)
+        page.wait_for_function("() => location.href.includes('huge=true')")
+        assert all(part in page.evaluate("() => location.href") for part in ("z1=8", "z2=7.9", "z3=-8", "y=2"))
+        wait_for_formulas(page)
         text = page.locator('[data-testid="stMain"]').inner_text()
         assert re.findall(r"\binf\b|\bnan\b|infinity|∞", text, flags=re.IGNORECASE) == []
-        assert "subtract the largest logit" in text
         assert "written from its logarithm" in text
         assert "0 · ln 0 counts as 0" in text
         latex = " ".join(page.evaluate("() => Array.from(document.querySelectorAll('annotation'), a => a.textContent)"))
@@ -132,3 +135,4 @@ def test_huge_logits_derivation_is_finite_and_teaches_the_stable_form(
         page.context.close()
     log = SERVER_LOG.read_text(encoding="utf-8", errors="replace")
     assert "RuntimeWarning" not in log
+    assert "created with a default value" not in log  # the presets set widgets without Streamlit's warning
