@@ -35,17 +35,23 @@ def tie_text(expl: Explanation) -> str:
     return f"Tie: {class_list(expl.state, expl.top_classes)} share the top p = {top_p(expl)}"
 
 
-def verdict(expl: Explanation) -> tuple[str, str]:
-    """The headline's prediction and the line under it: the top class and right/wrong, or the tie."""
+def verdict(expl: Explanation) -> tuple[str, str, str]:
+    """The headline's prediction, the short line under it and a tooltip: the top class and right or
+    wrong, or the tie (never right or wrong: no single class is predicted)."""
     true_label = md(expl.state.label(expl.target))
     if expl.is_tie:
-        where = "among them" if expl.target in expl.top_classes else "not among them"
+        where = "one of them" if expl.target in expl.top_classes else "not one of them"
         return (
             f"Tie: {class_list(expl.state, expl.top_classes)}",
-            f"no single prediction: they share the top p = {top_p(expl)}; the true class, {true_label}, is {where}",
+            f"share the top p = {top_p(expl)}",
+            f"{tie_text(expl)}: the network predicts no single class. The true class, {true_label}, is {where}.",
         )
     result = "right" if expl.is_correct else "wrong"
-    return md(expl.state.label(expl.predicted)), f"{result}: true class is {true_label}"
+    return (
+        md(expl.state.label(expl.predicted)),
+        f"{result}: true class is {true_label}",
+        "The class with the largest output p.",
+    )
 
 
 def highest(expl: Explanation) -> str:

@@ -32,13 +32,14 @@ def headline(expl: Explanation) -> None:
     cols = st.columns(3)
     cols[0].metric("Cross-entropy loss E", fmt(expl.loss))
     cols[1].metric(f"p of the true class ({true_label})", fmt_probability(expl.p_target, expl.one_minus_p[expl.target]))
-    predicted, under = prediction.verdict(expl)
+    predicted, under, why = prediction.verdict(expl)
     cols[2].metric(
         "Network predicts",
         predicted,
         under,
         delta_color="off" if expl.is_tie else "normal" if expl.is_correct else "inverse",
         delta_arrow="off",
+        help=why,
     )
 
 

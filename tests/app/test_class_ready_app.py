@@ -30,6 +30,11 @@ def headline(at: AppTest) -> tuple[str, str]:
     return str(m.value), str(m.delta)
 
 
+def headline_help(at: AppTest) -> str:
+    m = next(m for m in at.metric if m.label == "Network predicts")
+    return str(m.proto.help)
+
+
 # --- ties ----------------------------------------------------------------------------------------
 
 
@@ -40,8 +45,9 @@ def test_equal_logits_are_a_tie_never_right() -> None:
     assert "tie" in value.lower()
     assert "right" not in (value + delta).lower()
     assert "wrong" not in (value + delta).lower()
-    assert "share the top p = 0.3333" in delta
-    assert "the true class, Class 1, is among them" in delta
+    assert delta == "share the top p = 0.3333"
+    assert "Tie: all 3 classes share the top p = 0.3333: the network predicts no single class." in headline_help(at)
+    assert "The true class, Class 1, is one of them." in headline_help(at)
     captions = " ".join(c.value for c in at.caption)
     assert "Highest: none alone. Tie: all 3 classes share the top p = 0.3333." in captions
 
@@ -50,8 +56,8 @@ def test_a_tie_of_two_names_them_and_says_the_true_class_is_not_among_them() -> 
     at = run_app(n="4", z1="2", z2="1", z3="2", y="2", names="cat,dog,bird,fish")
     value, delta = headline(at)
     assert value == "Tie: cat and bird"
-    assert "dog, is not among them" in delta
-    assert "right" not in (value + delta).lower()
+    assert "The true class, dog, is not one of them." in headline_help(at)
+    assert "right" not in (value + delta + headline_help(at)).lower()
 
 
 def test_a_unique_top_class_is_still_right_or_wrong() -> None:
