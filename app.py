@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components import controls
+from components.content.intro import intro
 from components.params import VIEW_NAMES
 from components.render import display, share
 from components.render.runtime import freeze_imported_objects
@@ -29,10 +30,7 @@ explanation = explain(state)
 
 st.title("Softmax, cross-entropy and ∂E/∂z = p − y")
 if not display.presenting():
-    st.markdown(
-        "Drag a logit in the sidebar: every probability, the loss and every gradient arrow follow at once. "
-        "The page opens on the tutorial's worked example: outputs **[0.2, 0.6, 0.2]**, true class **1**."
-    )
+    st.markdown(intro(explanation))
 for tab, (_, render) in zip(st.tabs(VIEW_NAMES, key="view", bind="query-params"), VIEWS, strict=True):
     if tab.open:  # only the open tab is computed and drawn
         with tab:

@@ -50,6 +50,12 @@ class Explanation:
     ``loss`` = ``E = -ln p_target``, ``grad`` = ``dE/dz = p - y``,
     ``descent`` = ``-grad`` (the way gradient descent moves each logit),
     ``jacobian`` = ``dp_i/dz_j``.
+
+    ``top_classes`` are all classes with the largest output. The softmax is strictly
+    increasing in each logit, so ``p_i = p_j`` exactly when ``z_i = z_j``: the top classes are
+    those whose logit equals the largest (and their factored ``p`` are then equal bit for bit).
+    Comparing the float64 ``p`` instead would call logits that differ by less than a rounding
+    (``z = [1e-17, 0]``) a tie. ``predicted`` is the first of them.
     """
 
     state: State
@@ -63,6 +69,7 @@ class Explanation:
     descent: Array
     jacobian: Array
     predicted: int
+    top_classes: tuple[int, ...]
     p_sum: float
     grad_sum: float
 
@@ -79,8 +86,14 @@ class Explanation:
         return float(self.p[self.target])
 
     @property
+    def is_tie(self) -> bool:
+        """More than one class shares the largest output: the network predicts none of them alone."""
+        return len(self.top_classes) > 1
+
+    @property
     def is_correct(self) -> bool:
-        return self.predicted == self.target
+        """Right only when one class alone has the largest output and it is the true class."""
+        return not self.is_tie and self.predicted == self.target
 
 
 def explain(state: State) -> Explanation:
@@ -103,6 +116,7 @@ def explain(state: State) -> Explanation:
         descent=-grad,
         jacobian=jacobian_from_parts(parts),
         predicted=int(parts.argmax),
+        top_classes=tuple(int(i) for i in np.flatnonzero(z == z[parts.argmax])),
         p_sum=math.fsum(p.tolist()),
         grad_sum=math.fsum(grad.tolist()),
     )

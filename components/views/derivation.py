@@ -12,6 +12,11 @@ from core.derivation import DEFAULT_X, derive
 from core.explanation import Explanation
 
 LAYER_STEP = 7
+#: Streamlit clips a display formula's box vertically (overflow: auto hidden) and KaTeX sizes that
+#: box to the TeX heights, so the overshoot of a round glyph or a delimiter at the very top or
+#: bottom (the "0" of a numerator over a vector) lost a pixel or two. A little padding inside the
+#: box keeps every stroke; the page is this tab's only while it is open.
+FORMULA_CSS = "<style>.stMainBlockContainer .katex-display { padding: 0.3em 0; }</style>"
 
 
 def _move_step(delta: int) -> None:
@@ -49,6 +54,7 @@ def render_step(step: Step, key: str) -> None:
 
 def render(expl: Explanation) -> None:
     """Draw the derivation for the current logits and true class: all steps, or the one chosen."""
+    st.html(FORMULA_CSS)
     shown = render_step_controls()
     visible = range(1, N_STEPS + 1) if shown == 0 else [shown]
     boxes = {k: st.container() for k in visible}

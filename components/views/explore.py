@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.content import formulas
+from components.content import formulas, prediction
 from components.figures import explore as charts
 from components.render import display
 from components.render.numbers import fmt, fmt_probability, fmt_signed
@@ -29,17 +29,17 @@ def numbers_table(expl: Explanation) -> pd.DataFrame:
 
 def headline(expl: Explanation) -> None:
     true_label = md(expl.state.label(expl.target))
-    predicted_label = md(expl.state.label(expl.predicted))
     cols = st.columns(3)
     cols[0].metric("Cross-entropy loss E", fmt(expl.loss))
     cols[1].metric(f"p of the true class ({true_label})", fmt_probability(expl.p_target, expl.one_minus_p[expl.target]))
-    verdict = "right" if expl.is_correct else "wrong"
+    predicted, under, why = prediction.verdict(expl)
     cols[2].metric(
         "Network predicts",
-        predicted_label,
-        f"{verdict}: true class is {true_label}",
-        delta_color="normal" if expl.is_correct else "inverse",
+        predicted,
+        under,
+        delta_color="off" if expl.is_tie else "normal" if expl.is_correct else "inverse",
         delta_arrow="off",
+        help=why,
     )
 
 
@@ -53,7 +53,7 @@ def probability_summary(expl: Explanation) -> str:
     values = [fmt_probability(p, q) for p, q in zip(expl.p, expl.one_minus_p, strict=True)]
     return (
         f"Chart: one bar per class, p on a 0–1 axis. {_listed(expl, values)}. "
-        f"Highest: {md(expl.state.label(expl.predicted))}. The outputs are positive and always sum to 1."
+        f"{prediction.highest(expl)} The outputs are positive and always sum to 1."
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -23,25 +24,34 @@ class Question:
     key: str
     prompt: str
     options: tuple[str, ...]
-    answer: int  # index into options
+    answers: tuple[int, ...]  # indices into options: each is right (more than one when options tie)
     explain: Callable[[], None]  # draws the reveal, with the live numbers
+
+    @property
+    def answer_text(self) -> str:
+        shown = [f"**{self.options[i]}**" for i in self.answers]
+        return shown[0] if len(shown) == 1 else " and ".join([", ".join(shown[:-1]), shown[-1]]) + " (a tie)"
 
 
 def gradient_question(expl: Explanation) -> Question:
     labels = [md(label) for label in expl.state.labels]
     options = (*labels, "none of them", "more than one")
-    negative = [i for i, g in enumerate(expl.grad) if g < 0.0]
+    # -0.0 counts: 1 - p of a true class beyond float64's digits is a negative number that reads 0
+    negative = [i for i, g in enumerate(expl.grad) if math.copysign(1.0, float(g)) < 0.0]
     answer = negative[0] if len(negative) == 1 else (len(labels) if not negative else len(labels) + 1)
 
+    def value(g: float) -> str:
+        return "−0 (negative, below float64's smallest number)" if g == 0.0 and math.copysign(1.0, g) < 0 else fmt(g)
+
     def explain() -> None:
-        values = ", ".join(f"{labels[i]}: {fmt(float(g))}" for i, g in enumerate(expl.grad))
+        values = ", ".join(f"{labels[i]}: {value(float(g))}" for i, g in enumerate(expl.grad))
         st.markdown(
             f"∂E/∂z = p − y = ({values}). Only the true class, {labels[expl.target]}, is negative: its entry is "
             f"p − 1 < 0 because p < 1. Every other entry is p − 0 = p > 0. Always exactly one, whatever the logits."
         )
 
     return Question(
-        "quiz_gradient", "Which component of the gradient ∂E/∂z = p − y is negative?", options, answer, explain
+        "quiz_gradient", "Which component of the gradient ∂E/∂z = p − y is negative?", options, (answer,), explain
     )
 
 
@@ -49,7 +59,11 @@ def step_question(expl: Explanation) -> Question:
     labels = [md(label) for label in expl.state.labels]
     run = descend(expl.z, expl.target, QUIZ_LEARNING_RATE, 1)
     change = run.p[1] - run.p[0]
-    answer = int(np.argmax(change))
+    # Classes with equal logits (and equal roles) rise by exactly the same amount: each of them is right.
+    answers = tuple(int(i) for i in np.flatnonzero(change == change.max()))
+    if change.max() <= 0.0:  # p already 1 and 0 to float64's digits: only the true class can rise, out of sight
+        answers = (expl.target,)
+    gainers = " and ".join(labels[i] for i in answers)
 
     def explain() -> None:
         st.table(
@@ -65,7 +79,8 @@ def step_question(expl: Explanation) -> Question:
         )
         st.markdown(
             f"The step z ← z − {fmt(QUIZ_LEARNING_RATE)}·(p − y) raises the true logit by 1 − p and lowers each other "
-            f"logit by its own p. Here {labels[answer]} gains most ({fmt_signed(float(change[answer]))}); "
+            f"logit by its own p. Here {gainers} {'gains' if len(answers) == 1 else 'tie, each gaining'} most "
+            f"({fmt_signed(float(change[answers[0]]))}); "
             f"the loss goes from {fmt(float(run.loss[0]))} to {fmt(float(run.loss[1]))}."
         )
 
@@ -73,7 +88,7 @@ def step_question(expl: Explanation) -> Question:
         "quiz_step",
         f"After one gradient-descent step (η = {fmt(QUIZ_LEARNING_RATE)}), which probability rises the most?",
         tuple(labels),
-        answer,
+        answers,
         explain,
     )
 
@@ -91,7 +106,7 @@ def uniform_question(expl: Explanation) -> Question:
         )
 
     return Question(
-        "quiz_uniform", f"With H = {n} classes and all logits equal, what is the loss E?", options, 2, explain
+        "quiz_uniform", f"With H = {n} classes and all logits equal, what is the loss E?", options, (2,), explain
     )
 
 
@@ -114,11 +129,11 @@ def render_question(number: int, q: Question) -> None:
         st.button("Reveal the answer", key=f"{q.key}_button", on_click=_reveal, args=(q.key,))
         return
     if choice is None:
-        st.info(f"The answer: **{q.options[q.answer]}**.", icon="💡")
-    elif choice == q.answer:
-        st.success(f"Right: **{q.options[q.answer]}**.", icon="✅")
+        st.info(f"The answer: {q.answer_text}.", icon="💡")
+    elif choice in q.answers:
+        st.success(f"Right: {q.answer_text}.", icon="✅")
     else:
-        st.error(f"Not quite: you chose {q.options[choice]}; the answer is **{q.options[q.answer]}**.", icon="❌")
+        st.error(f"Not quite: you chose {q.options[choice]}; the answer is {q.answer_text}.", icon="❌")
     q.explain()
 
 

@@ -22,6 +22,8 @@ from tests.browser.chromium import LAUNCH_ARGS, NOT_FOUND, find_chromium
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
+#: The test server's stderr (its log, warnings included): tests read it for warnings.
+SERVER_LOG = ROOT / "artifacts" / "streamlit-server.log"
 
 
 def chromium_path() -> str:
@@ -54,6 +56,8 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60
 @pytest.fixture(scope="session")
 def app_url() -> Iterator[str]:
     port = free_port()
+    SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
+    log = SERVER_LOG.open("wb")
     process = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
@@ -62,7 +66,7 @@ def app_url() -> Iterator[str]:
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=log,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
     try:
@@ -74,6 +78,7 @@ def app_url() -> Iterator[str]:
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -86,37 +86,7 @@ def test_no_katex_error_for_any_number_of_classes(page: Page, app_url: str, n: i
     assert page.locator(".katex-error").count() == 0
 
 
-def katex_overlaps(page: Page) -> list[str]:
-    """Formulas wider than their box must scroll inside it, never spill over the page."""
-    overflowing: list[str] = page.evaluate(
-        """() => Array.from(document.querySelectorAll('.katex-display'))
-            .filter(e => e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflowX !== 'auto')
-            .map(e => e.textContent.slice(0, 60))"""
-    )
-    return overflowing
-
-
-@pytest.mark.parametrize("n", range(2, 11))
-def test_derivation_renders_for_every_class_count(page: Page, app_url: str, n: int) -> None:
-    page.set_viewport_size({"width": 1280, "height": 800})
-    page.goto(f"{app_url}/?view=Derivation&n={n}&y={n}")
-    expect(page.get_by_text("7. On to the weights")).to_be_visible(timeout=LOAD_TIMEOUT)
-    expect(page.locator(".js-plotly-plot")).to_have_count(1, timeout=LOAD_TIMEOUT)  # the Jacobian heatmap
-    expect(page.locator(".katex").nth(20)).to_be_attached(timeout=LOAD_TIMEOUT)  # KaTeX typesets after the text appears
-    assert page.locator(".katex-error").count() == 0
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
-    assert katex_overlaps(page) == []
-
-
-@pytest.mark.parametrize(("width", "height"), [(1280, 800), (390, 844)])
-def test_derivation_fits_laptop_and_phone(page: Page, app_url: str, screenshots: Path, width: int, height: int) -> None:
-    page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{app_url}/?view=Derivation&n=10&y=4")
-    expect(page.get_by_text("7. On to the weights")).to_be_visible(timeout=LOAD_TIMEOUT)
-    assert page.locator(".katex-error").count() == 0
-    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
-    assert katex_overlaps(page) == []
-    page.screenshot(path=str(screenshots / f"derivation-{width}x{height}.png"), full_page=True)
+# The derivation's formulas at every size, theme and class count: tests/browser/test_formulas_browser.py.
 
 
 def test_step_by_step_reveal_in_the_browser(page: Page, app_url: str) -> None:

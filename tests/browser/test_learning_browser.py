@@ -56,6 +56,8 @@ def test_one_step_button_moves_the_sidebar_and_the_link(page: Page, app_url: str
     thumb = page.locator('[data-testid="stSlider"]').filter(has_text="z1").get_by_role("slider")
     expect(thumb).to_have_attribute("aria-valuetext", "1.60")  # 0 + 2 * 0.8
     expect(page).to_have_url(re.compile(r"[?&]z1=1\.6"))
+    # ln 3 - 2 * 0.6 = -0.1014 is rounded to what the slider shows, in the address too
+    expect(page).to_have_url(re.compile(r"[?&]z2=-0\.1(&|$)"))
 
 
 @pytest.mark.parametrize("n", [2, 3, 10])
