@@ -14,7 +14,6 @@
 import { fmt, fmtProbability, fmtSigned, softmaxNumbers } from "./softmax.js";
 
 const COMMIT_PAUSE_MS = 150;
-const TRANSITION = { duration: 160, easing: "cubic-in-out" };
 const BUS = new EventTarget(); // in-between logits, per group: one module instance serves the whole page
 const INSTANCES = new WeakMap(); // parentElement -> instance: Streamlit calls us again on each new `data`
 
@@ -75,42 +74,128 @@ function themedLayout(layout, theme) {
 }
 
 // ------------------------------------------------ what each followed figure shows of the numbers
-// Twins of components/charts.py: the fields each builder fills from the Explanation.
+// Twins of components/charts.py: the fields each builder fills from the Explanation. They write into a
+// copy made by `shallow`, so Python's spec stays as it came and unchanged arrays stay shared.
 const PATCHES = {
-  p(spec, nums) {
-    const bars = spec.data[0];
+  p(fig, nums) {
+    const bars = fig.data[0];
     bars.y = nums.p;
     bars.text = nums.p.map((p, i) => fmtProbability(p, nums.oneMinusP[i]));
   },
-  grad(spec, nums) {
+  grad(fig, nums) {
     const d = nums.descent;
-    spec.data[0].y = d;
-    spec.data[1].y = d;
-    spec.data[1].marker.symbol = d.map((x) => (x > 0 ? "triangle-up" : x < 0 ? "triangle-down" : "circle"));
-    spec.data[1].text = d.map((x) => fmtSigned(x));
-    (spec.layout.annotations || []).slice(0, d.length).forEach((a, i) => {
-      a.y = d[i];
-      a.text = fmtSigned(d[i]);
-      a.yanchor = d[i] >= 0 ? "bottom" : "top";
-      a.yshift = (d[i] >= 0 ? 1 : -1) * Math.abs(a.yshift ?? 12);
-    });
+    fig.data[0].y = d;
+    const heads = fig.data[1];
+    heads.y = d;
+    heads.marker = { ...heads.marker, symbol: d.map((x) => (x > 0 ? "triangle-up" : x < 0 ? "triangle-down" : "circle")) };
+    heads.text = d.map((x) => fmtSigned(x));
+    fig.layout.annotations = (fig.layout.annotations || []).map((a, i) =>
+      i < d.length
+        ? { ...a, y: d[i], text: fmtSigned(d[i]), yanchor: d[i] >= 0 ? "bottom" : "top", yshift: (d[i] >= 0 ? 1 : -1) * Math.abs(a.yshift ?? 12) }
+        : a,
+    );
   },
-  loss(spec, nums, target) {
+  loss(fig, nums, target) {
     const pTrue = nums.p[target];
-    const point = spec.data[1];
+    const point = fig.data[1];
     point.x = [pTrue];
     point.y = [nums.loss];
     point.text = [`E = ${fmt(nums.loss)}`];
     point.textposition = pTrue < 0.6 ? "top right" : "top left";
-    spec.layout.yaxis.range = [0, Math.max(5, nums.loss * 1.15)];
+    fig.layout.yaxis = { ...fig.layout.yaxis, range: [0, Math.max(5, nums.loss * 1.15)] };
   },
 };
 
-/** The spec as it would look for the logits `live` (a copy; the spec itself is Python's and stays). */
+/** A figure whose traces and layout can be replaced field by field: arrays are shared, not copied. */
+function shallow(spec) {
+  return { data: spec.data.map((t) => ({ ...t })), layout: { ...(spec.layout || {}) }, frames: spec.frames };
+}
+
+/** The figure as it would look for the logits `live` (Python's spec is not changed). */
 export function patchedSpec(spec, follow, live) {
-  const copy = structuredClone(spec);
-  PATCHES[follow](copy, softmaxNumbers(live.z, live.target), live.target);
-  return copy;
+  const fig = shallow(spec);
+  PATCHES[follow](fig, softmaxNumbers(live.z, live.target), live.target);
+  return fig;
+}
+
+const sameNumbers = (a, b) => Array.isArray(a) && Array.isArray(b) && a.length === b.length && a.every((v, i) => v === b[i]);
+
+/** Python sends every array anew each run: keep the arrays already drawn where the numbers are equal,
+ * so Plotly.react sees the same array and skips the traces that did not change (the loss curve). */
+function reuseArrays(previous, fig) {
+  if (!previous) return fig;
+  fig.data.forEach((trace, i) => {
+    const old = previous.data[i];
+    if (!old) return;
+    for (const key of ["x", "y", "z"]) if (trace[key] !== old[key] && sameNumbers(trace[key], old[key])) trace[key] = old[key];
+  });
+  return fig;
+}
+
+// A hand-made glide: Plotly's own transitions throw on bars with a `marker.pattern` (plotly.js 4.1),
+// so the numbers that move (trace x and y, annotation y, axis ranges) are interpolated over a few frames.
+const GLIDE_MS = 160;
+const GLIDE_MAX_NUMBERS = 2000; // larger figures are drawn at once
+const ease = (t) => (t < 0.5 ? 4 * t * t * t : 1 - (-2 * t + 2) ** 3 / 2);
+
+function lerpArray(a, b, t) {
+  return b.map((v, i) => (typeof v === "number" && typeof a[i] === "number" ? a[i] + (v - a[i]) * t : v));
+}
+
+function movingNumbers(from, to) {
+  let count = 0;
+  to.data.forEach((trace, i) => {
+    for (const key of ["x", "y"]) {
+      const a = from.data[i]?.[key];
+      if (Array.isArray(trace[key]) && Array.isArray(a) && a !== trace[key] && a.length === trace[key].length) count += a.length;
+    }
+  });
+  return count;
+}
+
+function between(from, to, t) {
+  const fig = shallow(to);
+  fig.data.forEach((trace, i) => {
+    for (const key of ["x", "y"]) {
+      const a = from.data[i]?.[key];
+      if (Array.isArray(trace[key]) && Array.isArray(a) && a !== trace[key] && a.length === trace[key].length) trace[key] = lerpArray(a, trace[key], t);
+    }
+  });
+  const notes = to.layout.annotations;
+  const oldNotes = from.layout.annotations;
+  if (notes && oldNotes && notes.length === oldNotes.length) {
+    fig.layout.annotations = notes.map((n, i) => (typeof n.y === "number" && typeof oldNotes[i].y === "number" ? { ...n, y: oldNotes[i].y + (n.y - oldNotes[i].y) * t } : n));
+  }
+  for (const key of Object.keys(to.layout).filter((k) => /^[xy]axis\d*$/.test(k))) {
+    const r = to.layout[key]?.range;
+    const r0 = from.layout[key]?.range;
+    if (Array.isArray(r) && Array.isArray(r0) && r.length === 2 && r0.length === 2) fig.layout[key] = { ...to.layout[key], range: lerpArray(r0, r, t) };
+  }
+  return fig;
+}
+
+// One drawing loop for every chart of the page: each animation frame draws the charts that have
+// something new, the longest-waiting first, until the frame's budget is spent (the rest wait a frame),
+// so a moving hand is never held up by three charts drawn one after another.
+const FRAME_BUDGET_MS = 20;
+const waiting = new Set();
+let loopFrame = 0;
+
+function request(chart) {
+  waiting.add(chart);
+  if (!loopFrame) loopFrame = requestAnimationFrame(drawFrame);
+}
+
+function drawFrame(now) {
+  loopFrame = 0;
+  const start = performance.now();
+  const due = [...waiting].sort((a, b) => (a.lastDrawn ?? -1) - (b.lastDrawn ?? -1));
+  for (const chart of due) {
+    if (performance.now() - start > FRAME_BUDGET_MS) break;
+    waiting.delete(chart);
+    if (chart.paint(now)) waiting.add(chart);
+  }
+  if (waiting.size) loopFrame = requestAnimationFrame(drawFrame);
 }
 
 // -------------------------------------------------------------------------------------- a chart
@@ -118,14 +203,22 @@ class Chart {
   constructor(root, urls) {
     this.root = root;
     this.urls = urls;
-    this.box = el("div", "sxl-chart", root);
+    this.box = el("div", "sxl-chart sxl-own", root);
     this.gd = el("div", "sxl-plot", this.box);
     this.data = null;
     this.live = null; // the latest in-between logits of the group, if ahead of Python
-    this.drawing = null; // a Plotly promise in flight
-    this.next = null; // the newest figure waiting for it
+    this.shown = null; // the figure on screen
+    this.glide = null; // { from, to, start } while gliding
+    this.lastDrawn = null;
     this.onLive = (event) => this.follow(event.detail);
-    this.resize = new ResizeObserver(() => window.Plotly && this.gd.data && window.Plotly.Plots.resize(this.gd));
+    // Plotly is given the width, so it never measures the page (a forced layout of all of Streamlit's).
+    this.width = 0;
+    this.resize = new ResizeObserver(([entry]) => {
+      const width = Math.round(entry.contentRect.width);
+      if (width === this.width || width === 0) return;
+      this.width = width;
+      if (this.shown && window.Plotly) this.react(this.shown);
+    });
     this.resize.observe(this.box);
   }
 
@@ -135,50 +228,72 @@ class Chart {
       if (data.follow) BUS.addEventListener(data.group, this.onLive);
     }
     this.data = data;
+    this.theme = null;
     this.gd.setAttribute("role", "img");
     this.gd.setAttribute("aria-label", data.label || "chart");
     const ahead = data.follow && this.live && this.live.seq > data.seq;
-    this.draw(ahead ? patchedSpec(data.spec, data.follow, this.live) : structuredClone(data.spec), true);
+    const figure = ahead ? patchedSpec(data.spec, data.follow, this.live) : shallow(data.spec);
+    this.draw(reuseArrays(this.target, figure), true, ahead ? "browser" : "python");
   }
 
   follow(live) {
     if (!this.data || live.seq <= this.data.seq) return; // Python already answered this one
     this.live = live;
-    this.draw(patchedSpec(this.data.spec, this.data.follow, live), live.jump);
+    this.draw(patchedSpec(this.data.spec, this.data.follow, live), live.jump, "browser");
   }
 
-  draw(figure, glide) {
-    this.next = { figure, glide };
-    if (this.drawing) return; // drawn when the one in flight ends: only the newest counts
+  /** Draw `figure` (whose numbers come from `source`: "python" or "browser"), gliding there if `glide`. */
+  draw(figure, glide, source) {
+    this.target = figure;
+    this.source = source;
     if (!window.Plotly) {
-      this.drawing = loadPlotly(this.urls.plotly).then(() => { this.drawing = null; this.flush(); });
+      loadPlotly(this.urls.plotly).then(() => request(this));
       return;
     }
-    this.flush();
+    const glides = glide && this.shown && movingNumbers(this.shown, figure) <= GLIDE_MAX_NUMBERS;
+    this.glide = glides ? { from: this.shown, to: figure, start: performance.now() } : null;
+    request(this);
   }
 
-  flush() {
-    const job = this.next;
-    if (!job) return;
-    this.next = null;
-    const { figure, glide } = job;
-    const layout = themedLayout(figure.layout || {}, themeOf(this.root));
-    layout.autosize = true;
+  /** Called by the drawing loop: draw what is due now; true if more frames are needed (a glide). */
+  paint(now) {
+    this.lastDrawn = now;
+    const g = this.glide;
+    if (!g) {
+      this.react(this.target);
+      return false;
+    }
+    const t = Math.min(1, (now - g.start) / GLIDE_MS);
+    if (t >= 1) {
+      this.glide = null;
+      this.react(g.to);
+      return false;
+    }
+    this.react(between(g.from, g.to, ease(t)), g.to);
+    return true;
+  }
+
+  react(figure, settlesTo = null) {
+    if (!this.width) this.width = Math.round(this.box.getBoundingClientRect().width) || 600;
+    this.theme ??= themeOf(this.root); // read once per update from Python (a theme change reruns us)
+    const layout = themedLayout(figure.layout, this.theme);
+    layout.autosize = false;
+    layout.width = this.width;
+    layout.height ??= 380;
     layout.uirevision ??= "keep"; // zoom and pan survive an update
-    const first = !this.gd.data;
-    if (glide && !first) layout.transition = TRANSITION;
-    else delete layout.transition;
-    this.box.style.height = `${layout.height || 380}px`;
-    const config = { displayModeBar: false, responsive: true, ...(this.data?.config || {}) };
-    const done = window.Plotly.react(this.gd, { data: figure.data, layout, frames: figure.frames, config });
-    this.drawing = Promise.resolve(done).finally(() => {
-      this.drawing = null;
-      this.flush();
-    });
+    this.box.style.height = `${layout.height}px`;
+    const config = { displayModeBar: false, responsive: false, ...(this.data?.config || {}) };
+    const t0 = performance.now();
+    window.Plotly.react(this.gd, { data: figure.data, layout, frames: figure.frames, config });
+    (window.__sxlTimes ??= []).push([this.data?.follow, Math.round(performance.now() - t0), !!settlesTo, t0]);
+    // What is on screen, for the next glide; a figure mid-glide counts as where it is now.
+    this.shown = figure;
+    if (!settlesTo) this.box.dataset.drawn = this.source; // for tests: whose numbers are on screen
   }
 
   destroy() {
     BUS.removeEventListener(this.data?.group, this.onLive);
+    waiting.delete(this);
     this.resize.disconnect();
     window.Plotly?.purge(this.gd);
   }
@@ -187,7 +302,7 @@ class Chart {
 // ----------------------------------------------------------------------------------- the headline
 class Headline {
   constructor(root) {
-    this.root = el("div", "sxl-headline", root);
+    this.root = el("div", "sxl-headline sxl-own", root);
     this.metrics = [0, 1, 2].map(() => {
       const box = el("div", "sxl-metric", this.root);
       return { label: el("div", "sxl-metric-label", box), value: el("div", "sxl-metric-value", box), delta: el("div", "sxl-metric-delta", box) };
@@ -238,7 +353,7 @@ let uid = 0;
 
 class Logits {
   constructor(root) {
-    this.root = el("div", "sxl-logits", root);
+    this.root = el("div", "sxl-logits sxl-own", root);
     this.root.setAttribute("role", "group");
     this.rows = [];
     this.values = [];
@@ -246,7 +361,6 @@ class Logits {
     this.pointer = false; // a pointer holds a thumb
     this.keys = 0; // keys held down
     this.dirty = false; // moved since the last commit
-    this.frame = 0;
     this.timer = 0;
     this.pendingData = null;
     this.id = `sxl-${++uid}`;
@@ -313,13 +427,12 @@ class Logits {
     this.values[i] = Number(this.rows[i].input.value);
     this.showValue(i);
     this.dirty = true;
-    if (!this.frame) this.frame = requestAnimationFrame(() => this.announce());
+    this.announce(); // input events come at most once a frame, just before its animation callbacks
     this.later();
   }
 
-  /** The in-between logits, to every follower of the group, once per animation frame. */
+  /** The in-between logits, to every follower of the group. */
   announce() {
-    this.frame = 0;
     const d = this.data;
     const detail = {
       seq: this.seq + 1,
@@ -355,7 +468,6 @@ class Logits {
 
   destroy() {
     clearTimeout(this.timer);
-    cancelAnimationFrame(this.frame);
     window.removeEventListener("pointerup", this.onPointerUp, true);
     window.removeEventListener("pointercancel", this.onPointerUp, true);
   }
@@ -369,12 +481,18 @@ export default function mount({ data, parentElement, setTriggerValue }, urls) {
   let instance = INSTANCES.get(parentElement);
   if (!instance || !(instance instanceof KINDS[data.kind])) {
     instance?.destroy();
+    parentElement.querySelectorAll(":scope > .sxl-own").forEach((node) => node.remove());
     instance = new KINDS[data.kind](parentElement, urls);
     INSTANCES.set(parentElement, instance);
   }
   instance.update(data, setTriggerValue);
+  // Streamlit also calls this cleanup when new data arrived while this call was still loading the module
+  // (its effect was cancelled), not only on unmount: end the instance only once its element has left the page.
   return () => {
-    instance.destroy();
-    INSTANCES.delete(parentElement);
+    setTimeout(() => {
+      if (parentElement.isConnected || INSTANCES.get(parentElement) !== instance) return;
+      instance.destroy();
+      INSTANCES.delete(parentElement);
+    }, 0);
   };
 }
