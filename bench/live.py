@@ -53,7 +53,7 @@ SAMPLER = """
 (() => {
   window.__frames = [];
   const drawn = (gd) => {
-    if (!gd.querySelector('.main-svg .plot')) return false;
+    if (!gd.querySelector('.main-svg .trace')) return false;
     const box = gd.getBoundingClientRect();
     return box.width >= 2 && box.height >= 2
       && gd.checkVisibility({ opacityProperty: true, visibilityProperty: true });

@@ -12,11 +12,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import numpy as np
 import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from components import charts, controls, display  # noqa: E402
+from components import charts, compare, controls, display  # noqa: E402
+from core.comparisons import argmax_limit, temperature_sweep  # noqa: E402
+from components.figure import merge  # noqa: E402
 from components.live import Headline, Sliders, live_chart, live_headline, live_logits  # noqa: E402
 from components.numbers import fmt, fmt_probability  # noqa: E402
 from core.explanation import explain  # noqa: E402
@@ -72,3 +75,16 @@ with right:
     live_chart(figure(charts.gradient_figure(expl)), key="live_grad", follow="grad", label="Gradient arrows")
 live_chart(figure(charts.loss_curve_figure(expl)), key="live_loss", follow="loss", label="Loss curve")
 st.caption(f"core: p = {[round(float(v), 6) for v in expl.p]}, E = {fmt(expl.loss)}")
+
+# Any other chart: drawn by the same component without `follow`, so a rerun updates it in place
+# (no blank frame, zoom and pan kept): here the Compare tab's temperature chart, made zoomable
+# across (the app's charts are all fixedrange today) to show that a zoom survives an update.
+st.subheader("Another chart, updated in place")
+temperature = controls.render_temperature_control()
+z = np.asarray(state.z)
+temperature_spec = compare.temperature_figure(state, temperature_sweep(z), argmax_limit(z), temperature)
+live_chart(
+    figure(merge(temperature_spec, {"layout": {"xaxis": {"fixedrange": False}}})),
+    key="live_temperature",
+    label="Softmax outputs against the temperature",
+)
