@@ -26,6 +26,7 @@ components). Medians over --repeats drags.
 from __future__ import annotations
 
 import argparse
+import itertools
 import math
 import socket
 import statistics
@@ -86,16 +87,16 @@ class App:
         if self.name == "minimal":
             return (
                 "([v]) => { const c = document.querySelectorAll('.js-plotly-plot');"
-                " return c.length === 1 && Math.abs(c[0].data[0].y[0] - v) < 1e-9; }",
+                " return c.length === 1 && !!c[0].data && Math.abs(c[0].data[0].y[0] - v) < 1e-9; }",
                 [z1],
             )
         z = [z1, LN3, 0.0]
         p = softmax(z).tolist()
         descent = (-grad_logits(z, 0)).tolist()
         return (
-            """([p, d0, z1]) => {
+            """([p, d0, z1]) => { try {
                 const c = document.querySelectorAll('.js-plotly-plot');
-                if (c.length !== 3) return false;
+                if (c.length < 3) return false;
                 const close = (a, b) => Math.abs(a - b) < 1e-12;
                 if (!p.every((v, i) => close(c[0].data[0].y[i], v))) return false;
                 if (!close(c[1].data[1].y[0], d0) || !close(c[2].data[1].x[0], p[0])) return false;
@@ -104,14 +105,15 @@ class App:
                     .find((e) => e.getAttribute('aria-label') === 'z1');
                 if (!z1Slider || Math.abs(Number(z1Slider.value) - z1) > 1e-9) return false;
                 return Array.from(document.querySelectorAll('.sxl-chart')).every((e) => e.dataset.drawn === 'python');
-            }""",
+            } catch (e) { return false; } }""",
             [p, descent[0], z1],
         )
 
 
+ST_SLIDER_Z1 = '[data-testid="stSlider"] input[aria-label="z1"]'  # its input is hidden, under the thumb
 APPS = {
-    "minimal": App("minimal", ROOT / "bench" / "apps" / "minimal_app.py", 1, '[data-testid="stSlider"] input[aria-label="z1"]'),
-    "app": App("app", ROOT / "app.py", 3, '[data-testid="stSlider"] input[aria-label="z1"]'),
+    "minimal": App("minimal", ROOT / "bench" / "apps" / "minimal_app.py", 1, ST_SLIDER_Z1),
+    "app": App("app", ROOT / "app.py", 3, ST_SLIDER_Z1),
     "live": App("live", ROOT / "bench" / "apps" / "live_demo.py", 3, "input.sxl-range"),
 }  # fmt: skip
 
@@ -165,7 +167,7 @@ class Wire:
         self.sent.append(len(payload))
         try:
             kind = BackMsg.FromString(payload if isinstance(payload, bytes) else payload.encode()).WhichOneof("type")
-        except Exception:  # noqa: BLE001 - not a BackMsg: not a rerun
+        except Exception:
             return
         if kind == "rerun_script":
             self.reruns += 1
@@ -175,7 +177,9 @@ class Wire:
 
 
 def frames_between(page: Page, t0: float, t1: float) -> list[list[Any]]:
-    frames: list[list[Any]] = page.evaluate("([a, b]) => window.__frames.filter((f) => f[0] >= a && f[0] <= b)", [t0, t1])
+    frames: list[list[Any]] = page.evaluate(
+        "([a, b]) => window.__frames.filter((f) => f[0] >= a && f[0] <= b)", [t0, t1]
+    )
     return frames
 
 
@@ -215,7 +219,7 @@ def drag(page: Page, app: App, wire: Wire) -> dict[str, float]:
     after = wire.mark()
     first_move = page.evaluate("() => window.__firstMove") or t_down
     frames = frames_between(page, first_move, t_up)
-    changes = [f[0] for prev, f in zip(frames, frames[1:], strict=False) if f[3] != prev[3]]
+    changes = [f[0] for prev, f in itertools.pairwise(frames) if f[3] != prev[3]]
     all_frames = frames_between(page, t_down, t_end)
     reruns = after[2] - before[2]
     return {

@@ -17,12 +17,12 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from components import charts, compare, controls, display  # noqa: E402
-from core.comparisons import argmax_limit, temperature_sweep  # noqa: E402
-from components.figure import merge  # noqa: E402
-from components.live import Headline, Sliders, live_chart, live_headline, live_logits  # noqa: E402
-from components.numbers import fmt, fmt_probability  # noqa: E402
-from core.explanation import explain  # noqa: E402
+from components import charts, compare, controls, display
+from components.figure import merge
+from components.live import Headline, Sliders, live_chart, live_headline, live_logits
+from components.numbers import fmt, fmt_probability
+from core.comparisons import argmax_limit, temperature_sweep
+from core.explanation import explain
 
 st.set_page_config(page_title="Live explorer (prototype)", page_icon="∂", layout="wide")
 url_notices = controls.url_notices()

@@ -70,6 +70,6 @@ def stub_js() -> str:
         "const base = () => { const s = document.querySelector('script[src*=\"/static/js/index.\"]');"
         " return s ? new URL('../../', s.src).href : new URL('./', location.href).href; };\n"
         f"const files = {json.dumps(files)}, plotly = {json.dumps(plotly_js)}, v = {json.dumps(_version())};\n"
-        "export default (args) => import(new URL(files + 'live.js?v=' + v, base()).href)\n"
-        "  .then((m) => m.default(args, { base: new URL(files, base()).href, plotly: new URL(plotly, base()).href }));\n"
+        "export default (args) => import(new URL(files + 'live.js?v=' + v, base()).href).then((m) =>\n"
+        "  m.default(args, { base: new URL(files, base()).href, plotly: new URL(plotly, base()).href }));\n"
     )

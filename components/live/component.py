@@ -37,9 +37,11 @@ _COMPONENT = st.components.v2.component("softmax_live", js=assets.stub_js(), iso
 Spec = dict[str, Any]
 
 
-def _mount(key: str, data: Mapping[str, Any], **callbacks: Callable[[], None]) -> Any:
+def _mount(key: str, data: Mapping[str, Any], on_commit: Callable[[], None] | None = None) -> Any:
     assets.declare()  # serve the files from this run's server (each runtime has its own registry)
-    return _COMPONENT(key=key, data=dict(data), **callbacks)
+    if on_commit is None:
+        return _COMPONENT(key=key, data=dict(data))
+    return _COMPONENT(key=key, data=dict(data), on_commit_change=on_commit)
 
 
 def seq_key(group: str) -> str:
@@ -51,9 +53,7 @@ def live_seq(group: str) -> int:
     return int(st.session_state.get(seq_key(group), 0))
 
 
-def live_chart(
-    spec: Spec, *, key: str, follow: str | None = None, group: str = "explore", label: str = ""
-) -> None:
+def live_chart(spec: Spec, *, key: str, follow: str | None = None, group: str = "explore", label: str = "") -> None:
     """Draw a Plotly figure spec, updated in place on reruns.
 
     ``follow``: ``"p"``, ``"grad"`` or ``"loss"`` — the figure is that builder's of
@@ -155,4 +155,4 @@ def live_logits(
         "group_label": "Logits z (the inputs of the softmax)",
         "present": present,
     }
-    _mount(key, data, on_commit_change=committed)
+    _mount(key, data, on_commit=committed)

@@ -172,7 +172,11 @@ def test_chart_patches_agree_with_the_figure_builders(page: Page, live_url: str,
             "(m, [spec, follow, z, target]) => m.patchedSpec(spec, follow, {z, target})",
             [spec_a, follow, list(b.z), target],
         )
-        live_fields = {"p": [(0, "y"), (0, "text")], "grad": [(0, "y"), (1, "y"), (1, "text")], "loss": [(1, "x"), (1, "y"), (1, "text"), (1, "textposition")]}[follow]
+        live_fields = {
+            "p": [(0, "y"), (0, "text")],
+            "grad": [(0, "y"), (1, "y"), (1, "text")],
+            "loss": [(1, "x"), (1, "y"), (1, "text"), (1, "textposition")],
+        }[follow]
         for i, key in live_fields:
             want, have = spec_b["data"][i][key], got["data"][i][key]
             if isinstance(want, list) and want and isinstance(want[0], float):
@@ -182,7 +186,11 @@ def test_chart_patches_agree_with_the_figure_builders(page: Page, live_url: str,
         if follow == "grad":
             assert got["data"][1]["marker"]["symbol"] == spec_b["data"][1]["marker"]["symbol"]
             for have, want in zip(got["layout"]["annotations"], spec_b["layout"]["annotations"], strict=True):
-                assert (have["text"], have["yanchor"], have["yshift"]) == (want["text"], want["yanchor"], want["yshift"])
+                assert (have["text"], have["yanchor"], have["yshift"]) == (
+                    want["text"],
+                    want["yanchor"],
+                    want["yshift"],
+                )
                 assert have["y"] == pytest.approx(want["y"], rel=1e-12, abs=1e-15)
         if follow == "loss":
             assert got["layout"]["yaxis"]["range"] == pytest.approx(spec_b["layout"]["yaxis"]["range"], rel=1e-12)
@@ -195,7 +203,8 @@ SAMPLER = """
   window.__frames = [];
   const tick = (t) => {
     const gds = Array.from(document.querySelectorAll('.sxl-chart .js-plotly-plot'));
-    const drawn = gds.filter((gd) => gd.querySelector('.main-svg .trace') && gd.getBoundingClientRect().height > 2).length;
+    const drawn = gds.filter((gd) => gd.querySelector('.main-svg .trace') && gd.getBoundingClientRect().height > 2)
+      .length;
     const bar = gds[0] && gds[0].querySelector('.bars .point path');
     window.__frames.push([t, gds.length, drawn, bar ? bar.getAttribute('d') : null]);
     requestAnimationFrame(tick);
@@ -229,7 +238,8 @@ def test_a_mouse_drag_is_followed_before_python_runs_and_settles_on_core(page: P
         page.mouse.move(x + 2.0 * k, y)
     during = page.evaluate("() => performance.now()")
     states = page.evaluate(
-        "([a, b]) => new Set(window.__frames.filter((f) => f[0] >= a && f[0] <= b).map((f) => f[3])).size", [start, during]
+        "([a, b]) => new Set(window.__frames.filter((f) => f[0] >= a && f[0] <= b).map((f) => f[3])).size",
+        [start, during],
     )
     assert states >= 5, "the bars did not follow the drag"
     assert page.locator(".sxl-chart").first.get_attribute("data-drawn") == "browser"
@@ -294,10 +304,13 @@ def test_a_rerun_updates_the_charts_in_place(page: Page, live_url: str) -> None:
     for k in range(1, 4):
         slider.press("ArrowLeft")
         settled(page, [0.0, LN3, -0.1 * k])
-    marks = page.evaluate("() => Array.from(document.querySelectorAll('.sxl-chart .js-plotly-plot')).map((gd) => gd.__mark)")
+    marks = page.evaluate(
+        "() => Array.from(document.querySelectorAll('.sxl-chart .js-plotly-plot')).map((gd) => gd.__mark)"
+    )
     assert marks == [0, 1, 2, 3]
     frames = page.evaluate("t => window.__frames.filter((f) => f[0] >= t)", start)
-    assert frames and all(f[2] == f[1] == 4 for f in frames), "a frame with a chart missing or not drawn"
+    assert frames
+    assert all(f[2] == f[1] == 4 for f in frames), "a frame with a chart missing or not drawn"
 
 
 def test_zoom_survives_an_update(page: Page, live_url: str) -> None:
@@ -354,7 +367,12 @@ def test_presenter_mode_and_dark_theme(browser: Browser, live_url: str) -> None:
         expect(page.locator(".sxl-logits.sxl-present")).to_have_count(1)
         expect(page.locator(".sxl-headline.sxl-present")).to_have_count(1)
         font = plots(page).first.evaluate("gd => gd._fullLayout.font.color")
-        rgb = [int(v) for v in re.findall(r"\d+", page.evaluate("c => { const e = document.createElement('div'); e.style.color = c; document.body.append(e); const r = getComputedStyle(e).color; e.remove(); return r; }", font))[:3]]
+        css_colour = page.evaluate(
+            "c => { const e = document.createElement('div'); e.style.color = c; document.body.append(e);"
+            " const r = getComputedStyle(e).color; e.remove(); return r; }",
+            font,
+        )
+        rgb = [int(v) for v in re.findall(r"\d+", css_colour)[:3]]
         assert sum(rgb) / 3 > 180, f"chart text {font} is not light on the dark theme"
         page.screenshot(path="/tmp/live-present-dark.png")
     finally:
@@ -368,10 +386,32 @@ def test_phone_shows_the_whole_probability_chart_and_its_sliders_at_once(browser
         open_demo(page, live_url)
         chart = page.locator(".sxl-chart").first.bounding_box()
         last = page.locator("input.sxl-range").last.bounding_box()
-        assert chart is not None and last is not None
+        assert chart is not None
+        assert last is not None
         assert last["y"] + last["height"] - chart["y"] <= 844
         assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
         page.locator(".sxl-chart").first.scroll_into_view_if_needed()
         page.screenshot(path="/tmp/live-phone.png")
     finally:
         context.close()
+
+
+def test_what_python_sends_is_cores() -> None:
+    """Without a browser (AppTest): each live element's data carries core's numbers and the link's logits."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "bench" / "apps" / "live_demo.py"), default_timeout=60)
+    at.query_params.update({"n": "4", "z1": "2", "z4": "-1.5", "y": "4"})
+    at.run()
+    assert not at.exception
+    payloads = {}
+    for element in at.get("bidi_component"):
+        proto = element.proto
+        payloads[proto.id.rsplit("-", 1)[-1]] = json.loads(proto.json or proto.mixed.json)
+        assert len(proto.js_content) < 1000  # the module itself comes over HTTP, once
+    z = [2.0, LN3, 0.0, -1.5]
+    expl = explain(State(z=tuple(z), target=3))
+    assert payloads["live_logits"]["sliders"] == pytest.approx(z)
+    assert payloads["live_p"]["spec"]["data"][0]["y"] == expl.p.tolist()
+    assert payloads["live_headline"]["text"]["loss"] == fmt(expl.loss)
+    assert payloads["live_headline"]["predicted"] == expl.predicted

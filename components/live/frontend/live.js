@@ -61,14 +61,25 @@ function themeOf(node) {
   };
 }
 
-/** The figure's layout with the app theme's text, font and grid colours where the spec sets none. */
+/** The figure's layout on the app's theme, as st.plotly_chart's "streamlit" theme draws it (text, grid and
+ * hover colours from the theme, no vertical grid, axes that make room for their labels); what the spec
+ * sets itself wins. */
 function themedLayout(layout, theme) {
   const out = { ...layout };
   out.font = { family: theme.font, color: theme.text, ...(layout.font || {}) };
   out.hoverlabel = { bgcolor: theme.panel, bordercolor: theme.line, font: { color: theme.text }, ...(layout.hoverlabel || {}) };
   const axes = Object.keys(layout).filter((k) => /^[xy]axis\d*$/.test(k));
   for (const key of axes.length ? axes : ["xaxis", "yaxis"]) {
-    out[key] = { gridcolor: theme.grid, linecolor: theme.line, zerolinecolor: theme.line, ...(layout[key] || {}) };
+    const across = key.startsWith("x");
+    out[key] = {
+      gridcolor: theme.grid,
+      linecolor: theme.line,
+      zerolinecolor: theme.grid,
+      tickcolor: theme.grid,
+      automargin: true,
+      ...(across ? { showgrid: false, zeroline: false } : {}),
+      ...(layout[key] || {}),
+    };
   }
   return out;
 }
