@@ -67,6 +67,7 @@ SAMPLER = """
   };
   requestAnimationFrame(tick);
   window.__firstMove = null;
+  window.__liveDraws = [];
   addEventListener('pointermove', (e) => {
     if (e.buttons && window.__firstMove === null) window.__firstMove = performance.now();
   }, true);
@@ -222,7 +223,9 @@ def drag(page: Page, app: App, wire: Wire) -> dict[str, float]:
     changes = [f[0] for prev, f in itertools.pairwise(frames) if f[3] != prev[3]]
     all_frames = frames_between(page, t_down, t_end)
     reruns = after[2] - before[2]
+    draws = page.evaluate("() => window.__liveDraws.splice(0).map((d) => d[1])")
     return {
+        "draw_ms": statistics.median(draws) if draws else math.nan,
         "states_per_s": len(changes) / ((t_up - first_move) / 1e3),
         "first_ms": (changes[0] - first_move) if changes else math.nan,
         "settle_ms": settle_ms,
@@ -319,6 +322,7 @@ def main() -> None:
         ("first drawn change after the first move, ms", "first_ms", "{:.0f}", "≤ 50"),
         ("release → Python's numbers on the page, ms", "settle_ms", "{:.0f}", ""),
         ("reruns during the drag and settle", "reruns", "{:.0f}", ""),
+        ("one chart drawn (Plotly.react), median ms", "draw_ms", "{:.1f}", ""),
         ("blank chart frames, drag and settle", "blank", "{:.0f}", "0"),
         ("frames sampled, drag and settle", "frames", "{:.0f}", ""),
         ("websocket KB in (server → page), drag", "kb_in", "{:.1f}", ""),

@@ -239,18 +239,30 @@ class Chart {
       if (data.follow) BUS.addEventListener(data.group, this.onLive);
     }
     this.data = data;
-    this.theme = null;
+    const theme = themeOf(this.root); // Streamlit calls us again when the app's theme changes
+    const newTheme = JSON.stringify(theme) !== JSON.stringify(this.theme);
+    this.theme = theme;
     this.gd.setAttribute("role", "img");
     this.gd.setAttribute("aria-label", data.label || "chart");
     const ahead = data.follow && this.live && this.live.seq > data.seq;
-    const figure = ahead ? patchedSpec(data.spec, data.follow, this.live) : shallow(data.spec);
-    this.draw(reuseArrays(this.target, figure), true, ahead ? "browser" : "python");
+    if (ahead) {
+      // Python answered an older commit while the hand moved on: keep drawing the hand's numbers.
+      this.draw(patchedSpec(data.spec, data.follow, this.live), false, "browser");
+      return;
+    }
+    const text = JSON.stringify(data.spec);
+    if (text === this.drawnText && this.source === "python" && !newTheme) return; // nothing new to draw
+    this.drawnText = text;
+    this.draw(reuseArrays(this.target, shallow(data.spec)), true, "python");
   }
 
   follow(live) {
     if (!this.data || live.seq <= this.data.seq) return; // Python already answered this one
     this.live = live;
-    this.draw(patchedSpec(this.data.spec, this.data.follow, live), live.jump, "browser");
+    const now = performance.now();
+    const isolated = now - (this.lastFollow ?? -Infinity) > GLIDE_MS; // a single key step, not a held key
+    this.lastFollow = now;
+    this.draw(patchedSpec(this.data.spec, this.data.follow, live), live.jump && isolated, "browser");
   }
 
   /** Draw `figure` (whose numbers come from `source`: "python" or "browser"), gliding there if `glide`. */
@@ -261,7 +273,8 @@ class Chart {
       loadPlotly(this.urls.plotly).then(() => request(this));
       return;
     }
-    const glides = glide && this.shown && movingNumbers(this.shown, figure) <= GLIDE_MAX_NUMBERS;
+    const moving = this.shown ? movingNumbers(this.shown, figure) : 0;
+    const glides = glide && moving > 0 && moving <= GLIDE_MAX_NUMBERS;
     this.glide = glides ? { from: this.shown, to: figure, start: performance.now() } : null;
     request(this);
   }
@@ -296,7 +309,8 @@ class Chart {
     const config = { displayModeBar: false, responsive: false, ...(this.data?.config || {}) };
     const t0 = performance.now();
     window.Plotly.react(this.gd, { data: figure.data, layout, frames: figure.frames, config });
-    (window.__sxlTimes ??= []).push([this.data?.follow, Math.round(performance.now() - t0), !!settlesTo, t0]);
+    // bench/live.py reads how long each draw took (set window.__liveDraws = [] to record them)
+    window.__liveDraws?.push([this.data?.follow ?? "chart", performance.now() - t0]);
     // What is on screen, for the next glide; a figure mid-glide counts as where it is now.
     this.shown = figure;
     if (!settlesTo) this.box.dataset.drawn = this.source; // for tests: whose numbers are on screen
@@ -454,9 +468,21 @@ class Logits {
     BUS.dispatchEvent(new CustomEvent(d.group, { detail }));
   }
 
+  /** Commit after a pause of the hand: 150 ms without input, and two frames without input since (on a
+   * busy machine a frame can take longer than 150 ms, and a moving hand would look paused). */
   later() {
+    this.lastInput = performance.now();
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.commit(), COMMIT_PAUSE_MS);
+    this.timer = setTimeout(() => this.pauseCheck(0), COMMIT_PAUSE_MS);
+  }
+
+  pauseCheck(frames) {
+    if (performance.now() - this.lastInput < COMMIT_PAUSE_MS) return; // moved again: its own timer runs
+    if (frames < 2) {
+      requestAnimationFrame(() => this.pauseCheck(frames + 1));
+      return;
+    }
+    this.commit();
   }
 
   released() {
@@ -471,7 +497,7 @@ class Logits {
 
   commit() {
     clearTimeout(this.timer);
-    if (!this.dirty) return;
+    if (!this.dirty || (this.pointer && performance.now() - this.lastInput < COMMIT_PAUSE_MS)) return;
     this.dirty = false;
     this.seq += 1;
     this.setTriggerValue("commit", { sliders: this.values.slice(), seq: this.seq });
