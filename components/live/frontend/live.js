@@ -390,8 +390,11 @@ class Logits {
     this.pendingData = null;
     this.id = `sxl-${++uid}`;
     this.onPointerUp = () => this.pointerUp();
+    // A hand that moves keeps the commit waiting even while the value stays on the same step.
+    this.onPointerMove = () => { if (this.pointer) this.lastInput = performance.now(); };
     window.addEventListener("pointerup", this.onPointerUp, true);
     window.addEventListener("pointercancel", this.onPointerUp, true);
+    window.addEventListener("pointermove", this.onPointerMove, true);
   }
 
   update(data, setTriggerValue) {
@@ -473,13 +476,20 @@ class Logits {
   later() {
     this.lastInput = performance.now();
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => this.pauseCheck(0), COMMIT_PAUSE_MS);
+    const token = (this.pauseToken = {});
+    this.timer = setTimeout(() => this.pauseCheck(token, 0), COMMIT_PAUSE_MS);
   }
 
-  pauseCheck(frames) {
-    if (performance.now() - this.lastInput < COMMIT_PAUSE_MS) return; // moved again: its own timer runs
+  pauseCheck(token, frames) {
+    if (token !== this.pauseToken) return; // a newer input started its own wait
+    const quiet = performance.now() - this.lastInput;
+    if (quiet < COMMIT_PAUSE_MS) {
+      // the pointer moved (without changing the value): wait for the rest of the pause
+      this.timer = setTimeout(() => this.pauseCheck(token, 0), COMMIT_PAUSE_MS - quiet);
+      return;
+    }
     if (frames < 2) {
-      requestAnimationFrame(() => this.pauseCheck(frames + 1));
+      requestAnimationFrame(() => this.pauseCheck(token, frames + 1));
       return;
     }
     this.commit();
@@ -507,6 +517,7 @@ class Logits {
     clearTimeout(this.timer);
     window.removeEventListener("pointerup", this.onPointerUp, true);
     window.removeEventListener("pointercancel", this.onPointerUp, true);
+    window.removeEventListener("pointermove", this.onPointerMove, true);
   }
 }
 
