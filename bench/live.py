@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import math
+import os
 import socket
 import statistics
 import subprocess
@@ -224,7 +225,10 @@ def drag(page: Page, app: App, wire: Wire) -> dict[str, float]:
     all_frames = frames_between(page, t_down, t_end)
     reruns = after[2] - before[2]
     draws = page.evaluate("() => window.__liveDraws.splice(0).map((d) => d[1])")
+    drag_frames = [f for f in all_frames if first_move <= f[0] <= t_up]
     return {
+        "drag_s": (t_up - first_move) / 1e3,
+        "fps": len(drag_frames) / ((t_up - first_move) / 1e3),
         "draw_ms": statistics.median(draws) if draws else math.nan,
         "states_per_s": len(changes) / ((t_up - first_move) / 1e3),
         "first_ms": (changes[0] - first_move) if changes else math.nan,
@@ -310,16 +314,27 @@ def check_ready(app: App) -> str:
     return f"() => document.querySelectorAll('.js-plotly-plot .main-svg').length >= {app.charts}"
 
 
+def load_average() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--apps", default="minimal,app,live")
     args = parser.parse_args()
     names = args.apps.split(",")
+    load_before = load_average()
     results = {name: measure(APPS[name], args.repeats) for name in names}
+    print(f"load average (1 min) before / after: {load_before} / {load_average()} on {os.cpu_count()} cores\n")
     rows = [
         ("drawn states per second of a 2-s mouse drag", "states_per_s", "{:.1f}", "≥ 20"),
         ("first drawn change after the first value change, ms", "first_ms", "{:.0f}", "≤ 50"),
+        ("the drag lasted, s (2 s of moves, slower when the page is slow)", "drag_s", "{:.1f}", ""),
+        ("frames the page drew per second during the drag", "fps", "{:.0f}", ""),
         ("release → Python's numbers on the page, ms", "settle_ms", "{:.0f}", ""),
         ("reruns during the drag and settle", "reruns", "{:.0f}", ""),
         ("one chart drawn (Plotly.react), median ms", "draw_ms", "{:.1f}", ""),
