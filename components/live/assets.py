@@ -47,7 +47,15 @@ def declare() -> tuple[str, str]:
     """
     files = components_v1.declare_component(_FILES_NAME, path=str(FRONTEND))
     plotly_js = components_v1.declare_component(_PLOTLY_NAME, path=str(PLOTLY_DIR))
-    return f"component/{files.name}/", f"component/{plotly_js.name}/{PLOTLY_FILE}"
+    # The version names the file in the browser's Cache Storage (frontend/live.js, loadPlotly).
+    return f"component/{files.name}/", f"component/{plotly_js.name}/{PLOTLY_FILE}?v={_plotly_js_version()}"
+
+
+@functools.cache
+def _plotly_js_version() -> str:
+    from plotly.offline import get_plotlyjs_version
+
+    return str(get_plotlyjs_version())
 
 
 @functools.cache

@@ -18,16 +18,38 @@ const BUS = new EventTarget(); // in-between logits, per group: one module insta
 const INSTANCES = new WeakMap(); // parentElement -> instance: Streamlit calls us again on each new `data`
 
 let plotlyPromise = null;
+/** Plotly.js, loaded once per page. Streamlit serves its files with no validators, so a browser would
+ * fetch the 4.8 MB again on every visit: the first visit keeps it in Cache Storage under its version
+ * (in secure contexts: https, localhost), and later visits take it from there. */
 function loadPlotly(url) {
   if (window.Plotly) return Promise.resolve(window.Plotly);
-  plotlyPromise ??= new Promise((resolve, reject) => {
-    const script = document.createElement("script");
-    script.src = url;
-    script.onload = () => resolve(window.Plotly);
-    script.onerror = () => reject(new Error(`Plotly.js did not load from ${url}`));
-    document.head.appendChild(script);
-  });
+  plotlyPromise ??= cachedScript(url).then(
+    (src) =>
+      new Promise((resolve, reject) => {
+        const script = document.createElement("script");
+        script.src = src;
+        script.onload = () => resolve(window.Plotly);
+        script.onerror = () => reject(new Error(`Plotly.js did not load from ${url}`));
+        document.head.appendChild(script);
+      }),
+  );
   return plotlyPromise;
+}
+
+async function cachedScript(url) {
+  try {
+    const cache = await window.caches.open("softmax-live");
+    let response = await cache.match(url);
+    if (!response) {
+      response = await fetch(url);
+      if (!response.ok) return url;
+      await cache.put(url, response.clone());
+      for (const old of await cache.keys()) if (old.url !== new URL(url, location.href).href) await cache.delete(old);
+    }
+    return URL.createObjectURL(await response.blob());
+  } catch {
+    return url; // no Cache Storage here (plain http on a LAN): the network, as Streamlit serves it
+  }
 }
 
 let cssLoaded = false;
