@@ -17,10 +17,15 @@ import streamlit as st
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
-from components import charts, compare, controls, display
-from components.figure import merge
+from components import controls
+from components.controls.presets import set_logits
+from components.controls.sidebar import logit_scale
+from components.figures import compare
+from components.figures import explore as charts
 from components.live import Headline, Sliders, live_chart, live_headline, live_logits
-from components.numbers import fmt, fmt_probability
+from components.render import display
+from components.render.numbers import fmt, fmt_probability
+from components.render.spec import merge
 from core.comparisons import argmax_limit, temperature_sweep
 from core.explanation import explain
 
@@ -35,17 +40,11 @@ for notice in name_notices:
     st.warning(notice, icon="⚠️")
 expl = explain(state)
 present = display.presenting()
-scale = controls.logit_scale()
+scale = logit_scale()
 
 
 def figure(spec: dict) -> dict:
     return display.for_projector(spec) if present else spec
-
-
-def store(values: tuple[float, ...]) -> None:
-    """The hand stopped: the sidebar sliders (bound to the URL) take the values, as a preset would."""
-    for i, value in enumerate(values):
-        st.session_state[controls.z_key(i)] = value
 
 
 t = expl.target
@@ -68,7 +67,7 @@ with left:
         target=t,
         labels=[f"z{i + 1} · {label}" if state.names else f"z{i + 1}" for i, label in enumerate(state.labels)],
         key="live_logits",
-        on_commit=store,
+        on_commit=set_logits,  # the sidebar's sliders (bound to the URL) take them, as a preset's
         present=present,
     )
 with right:
@@ -80,7 +79,7 @@ st.caption(f"core: p = {[round(float(v), 6) for v in expl.p]}, E = {fmt(expl.los
 # (no blank frame, zoom and pan kept): here the Compare tab's temperature chart, made zoomable
 # across (the app's charts are all fixedrange today) to show that a zoom survives an update.
 st.subheader("Another chart, updated in place")
-temperature = controls.render_temperature_control()
+temperature = float(controls.widget("T"))
 z = np.asarray(state.z)
 temperature_spec = compare.temperature_figure(state, temperature_sweep(z), argmax_limit(z), temperature)
 live_chart(

@@ -24,8 +24,8 @@ import numpy as np
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from components import charts
-from components.numbers import fmt, fmt_probability, fmt_signed
+from components.figures import explore as charts
+from components.render.numbers import fmt, fmt_probability, fmt_signed
 from core import cross_entropy, grad_logits, softmax, softmax_parts
 from core.explanation import State, explain
 from tests.browser.conftest import ROOT, free_port, wait_healthy
