@@ -250,6 +250,7 @@ def descent_figure(state: State, tr: Trajectory, learning_rate: float, rival: in
         tickmode="array",
         tickvals=list(range(n)),
         ticktext=[str(k + 1) if many else labels[k] for k in range(n)],
+        autotickangles=[0, 90],  # crowded names turn upright, never to a slant where they still touch
         title="class" if many else None,
         fixedrange=True,
         row=1,

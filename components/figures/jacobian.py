@@ -100,6 +100,7 @@ def jacobian_figure(d: Derivation) -> Spec:
                 "tickmode": "array",
                 "tickvals": cells,
                 "ticktext": labels,
+                "autotickangles": [0, 90],
                 "range": [-0.5, n - 0.5],
                 "showgrid": False,
                 "zeroline": False,
