@@ -123,6 +123,12 @@ def relu_kink(ex: ReluExample) -> str | None:
 # ----------------------------------------------------------------------------- max pooling
 
 
+MAX_POOL_RULE = stacked(
+    r"out_{i,j} = \max_{(r,c) \in \text{window}(i,j)} x_{r,c}",
+    r"dx_{r,c} = \sum_{(i,j):\ \operatorname{argmax}(i,j) = (r,c)} dout_{i,j}",
+)
+
+
 def max_pool_windows(ex: MaxPoolExample) -> str:
     """Each window: its maximum, and where its dout goes."""
     lines = []

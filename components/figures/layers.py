@@ -27,6 +27,8 @@ DARK_TEXT, LIGHT_TEXT = "#000000", "#FFFFFF"
 MARK_BACKGROUND, MARK_BORDER = "#FFFFFF", "#000000"
 CELL_DIGITS = 3
 CELL_FONT = 14
+#: A cell's note ("max", "tie", "dropped") in smaller type under its number (relative: it follows presenter mode).
+NOTE_OPEN = '<span style="font-size:0.8em">'
 ROW_HEIGHT = 50
 #: Max-pool windows, in row-major order: outline colour and dash (Okabe-Ito colours; the dash
 #: tells them apart without colour), each drawn over a wider white line so it shows on any cell.
@@ -129,7 +131,7 @@ def heatmap(
     for r, c in np.ndindex(grid.shape):
         value = float(grid[r, c])
         note = notes[r][c] if notes is not None else ""
-        text = cell_text(value) + (f"<br>{note}" if note else "")
+        text = cell_text(value) + (f"<br>{NOTE_OPEN}{note}</span>" if note else "")
         annotation: Spec = {
             "x": c, "y": r, "xref": "x", "yref": "y", "text": text, "showarrow": False,
             "font": {"size": CELL_FONT, "color": text_colour(colour_at(scale_position(value, limit)))},
@@ -222,7 +224,7 @@ def max_pool_input_figure(ex: MaxPoolExample) -> Spec:
             words.append("tie")
         notes[r][c] = ", ".join(words)
     return heatmap(
-        ex.x, f"x: {ex.kernel} × {ex.kernel} windows, stride {ex.stride}",
+        ex.x, f"x: {ex.kernel} × {ex.kernel} windows",
         notes=notes, marked=ex.routed > 0, shapes=window_shapes(ex),
     )  # fmt: skip
 
@@ -240,4 +242,4 @@ def max_pool_dx_figure(ex: MaxPoolExample) -> Spec:
             notes[r][c] = f"sum of {ex.routed[r, c]}"
         elif ex.tied[r, c] and not ex.routed[r, c]:
             notes[r][c] = "tie"
-    return heatmap(ex.dx, "dx: each window's dout at its maximum", notes=notes, marked=ex.routed > 0)
+    return heatmap(ex.dx, "dx: dout at each max", notes=notes, marked=ex.routed > 0)

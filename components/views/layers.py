@@ -47,6 +47,8 @@ INTRO = (
     "below is computed from them and checked against finite differences. This tab has its own inputs: "
     "the sidebar's logits and classes are for the other tabs."
 )
+#: Heatmaps abreast in presenter mode.
+PRESENTER_PER_ROW = 2
 TITLES = {
     "linear": "Linear: out = x Wᵀ + b",
     "relu": "ReLU: out = max(x, 0)",
@@ -148,10 +150,14 @@ def chart(spec: Spec, key: str) -> None:
 
 
 def row(*charts: tuple[Spec, str]) -> None:
-    """Heatmaps side by side (one under the other on a phone)."""
-    for column, (spec, key) in zip(st.columns(len(charts)), charts, strict=True):
-        with column:
-            chart(spec, key)
+    """Heatmaps side by side (one under the other on a phone; at most two abreast on a projector,
+    where cells and their numbers are larger)."""
+    per_row = PRESENTER_PER_ROW if display.presenting() else len(charts)
+    for start in range(0, len(charts), per_row):
+        group = charts[start : start + per_row]
+        for column, (spec, key) in zip(st.columns(per_row), group, strict=False):
+            with column:
+                chart(spec, key)
 
 
 def render_check(text: str, table: pd.DataFrame, worked: str | None = None) -> None:
@@ -181,11 +187,11 @@ def render_linear(x: np.ndarray, dout: np.ndarray, _: Settings) -> None:
     ex = explain_linear(x, dout)
     st.markdown("#### Forward")
     st.latex(steps.linear_forward(ex))
-    row((figures.heatmap(ex.x, "x (3 examples × 4 inputs)"), "x"), (figures.heatmap(ex.out, "out = x Wᵀ + b"), "out"))
+    row((figures.heatmap(ex.x, "x (input)"), "x"), (figures.heatmap(ex.out, "out = xWᵀ + b"), "out"))
     st.markdown("#### Backward")
     row((figures.heatmap(ex.dout, "dout (upstream)"), "dout"), (figures.heatmap(ex.dx, "dx = dout W"), "dx"))
     row(
-        (figures.heatmap(ex.dW, "dW = doutᵀ x (row: output)"), "dW"),
+        (figures.heatmap(ex.dW, "dW = doutᵀ x"), "dW"),
         (figures.heatmap(ex.db, "db = Σₙ doutₙ"), "db"),
     )
     st.latex(steps.linear_backward(ex))
@@ -248,7 +254,7 @@ def render_max_pool(x: np.ndarray, dout: np.ndarray, s: Settings) -> None:
     st.markdown("#### Forward")
     row(
         (figures.max_pool_input_figure(ex), "x"),
-        (figures.max_pool_output_figure(ex, ex.out, "out: one cell per window"), "out"),
+        (figures.max_pool_output_figure(ex, ex.out, "out: one per window"), "out"),
     )
     display.caption(
         "Each window is outlined in its own colour and dash, on the input and around its output cell. "
@@ -266,13 +272,10 @@ def render_max_pool(x: np.ndarray, dout: np.ndarray, s: Settings) -> None:
         )
     st.markdown("#### Backward")
     row(
-        (figures.max_pool_output_figure(ex, ex.dout, "dout (upstream), one per window"), "dout"),
+        (figures.max_pool_output_figure(ex, ex.dout, "dout, one per window"), "dout"),
         (figures.max_pool_dx_figure(ex), "dx"),
     )
-    st.latex(
-        r"out_{i,j} = \max_{(r,c) \in \text{window}(i,j)} x_{r,c}, \qquad "
-        r"dx_{r,c} = \sum_{(i,j):\ \operatorname{argmax}(i,j) = (r,c)} dout_{i,j}"
-    )
+    st.latex(steps.MAX_POOL_RULE)
     st.latex(steps.max_pool_windows(ex))
     sums = steps.max_pool_sums(ex)
     if ex.overlapping:
@@ -312,7 +315,7 @@ def render_dropout(x: np.ndarray, dout: np.ndarray, s: Settings) -> None:
         row(
             (figures.heatmap(ex.x, "x (input)"), "x"),
             (figures.heatmap(ex.scaled_mask, "m / (1 − p)"), "mask"),
-            (figures.heatmap(ex.out, "out = x ⊙ m / (1 − p)", notes=dropped), "out"),
+            (figures.heatmap(ex.out, "out = x ⊙ m/(1 − p)", notes=dropped), "out"),
         )
     else:
         st.markdown("Evaluation: no mask and no scaling. Dropout is the identity, forward and backward.")
@@ -320,7 +323,7 @@ def render_dropout(x: np.ndarray, dout: np.ndarray, s: Settings) -> None:
     st.markdown("#### Backward")
     row(
         (figures.heatmap(ex.dout, "dout (upstream)"), "dout"),
-        (figures.heatmap(ex.dx, "dx = dout ⊙ m / (1 − p)" if ex.training else "dx = dout", notes=dropped), "dx"),
+        (figures.heatmap(ex.dx, "dx = dout ⊙ m/(1 − p)" if ex.training else "dx = dout", notes=dropped), "dx"),
     )
     st.latex(steps.dropout_forward(ex))
     if ex.training:
@@ -366,7 +369,7 @@ def render_batch_norm(x: np.ndarray, dout: np.ndarray, s: Settings) -> None:
             "Add examples (N ≥ 2), or switch the mode to eval: it uses the running statistics and works for any N.",
             icon="ℹ️",
         )
-        chart(figures.heatmap(x, "x (1 example × F features)"), "x")
+        chart(figures.heatmap(x, "x (N × F)"), "x")
         return
     st.markdown("#### Forward")
     stats = "the batch's mean and biased variance" if ex.training else "the running mean and variance"
@@ -375,8 +378,8 @@ def render_batch_norm(x: np.ndarray, dout: np.ndarray, s: Settings) -> None:
         f"(ε = {fmt(ex.eps)} inside the square root)."
     )
     row(
-        (figures.heatmap(ex.x, "x (examples × features)"), "x"),
-        (figures.heatmap(ex.x_hat, "x̂ = (x − μ) / √(σ² + ε)"), "x_hat"),
+        (figures.heatmap(ex.x, "x (N × F)"), "x"),
+        (figures.heatmap(ex.x_hat, "x̂ (normalised)"), "x_hat"),
         (figures.heatmap(ex.out, "out = γ x̂ + β"), "out"),
     )
     st.latex(steps.bn_forward(ex))
@@ -414,9 +417,9 @@ def render_batch_norm_terms(ex: BatchNormExample) -> None:
     )
     st.latex(steps.BN_THREE_TERMS)
     row(
-        (figures.heatmap(terms.n_dx_hat, "N · dx̂  (dx̂ = dout γ)"), "n_dx_hat"),
-        (figures.heatmap(terms.sum_dx_hat, "Σₙ dx̂ₙ  (through μ)"), "sum_dx_hat"),
-        (figures.heatmap(terms.x_hat_term, "x̂ ⊙ Σₙ dx̂ₙ x̂ₙ  (through σ²)"), "x_hat_term"),
+        (figures.heatmap(terms.n_dx_hat, "N · dx̂"), "n_dx_hat"),
+        (figures.heatmap(terms.sum_dx_hat, "Σₙ dx̂ₙ (via μ)"), "sum_dx_hat"),
+        (figures.heatmap(terms.x_hat_term, "x̂ ⊙ Σₙ dx̂ₙx̂ₙ (via σ²)"), "x_hat_term"),
     )
     display.caption("dx = (1/N)(σ² + ε)^(−1/2) · (first − second − third), feature by feature (column by column).")
     st.latex(steps.bn_backward(ex))

@@ -182,7 +182,7 @@ def test_batch_norm_with_one_example_explains_why_it_cannot_train() -> None:
 def test_batch_norm_size_follows_the_sliders() -> None:
     at = run_app(view="Layers", layer="batchnorm", bn="6", bf="2", lin="random", lseed="5")
     ex = explain_batch_norm(base_input("batchnorm", "random", 5, (6, 2)), upstream("random", (6, 2), 5), True)
-    np.testing.assert_array_equal(cells(chart(at, "x (examples")), written(ex.x))
+    np.testing.assert_array_equal(cells(chart(at, "x (N × F)")), written(ex.x))
     np.testing.assert_array_equal(cells(chart(at, "dx")), written(ex.dx))
     assert f"is {fmt(ex.fd_error, 2)}." in text(at)
 

@@ -36,7 +36,14 @@ def first_lines(spec: Spec) -> np.ndarray:
 
 
 def notes(spec: Spec) -> dict[tuple[int, int], str]:
-    return {(a["y"], a["x"]): a["text"].split("<br>")[1] for a in spec["layout"]["annotations"] if "<br>" in a["text"]}
+    """Each cell's note (its second line), without the markup that sets its size."""
+    found = {}
+    for a in spec["layout"]["annotations"]:
+        if "<br>" in a["text"]:
+            note = a["text"].split("<br>")[1]
+            assert note.startswith(figures.NOTE_OPEN)
+            found[(a["y"], a["x"])] = note.removeprefix(figures.NOTE_OPEN).removesuffix("</span>")
+    return found
 
 
 def marked(spec: Spec) -> set[tuple[int, int]]:
