@@ -11,6 +11,7 @@ page shows; the page only displays it.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -448,7 +449,13 @@ def explain_dropout(
 def running_statistics(n_features: int) -> tuple[Array, Array]:
     """Running mean and variance as training leaves them: PyTorch's update (momentum 0.1) from
     ``(0, 1)`` over ``RUNNING_BATCHES`` batches drawn like the random inputs (``BN_LOC``, ``BN_SCALE``)."""
-    f = as_count(n_features, "F")
+    mean, var = _running_statistics(as_count(n_features, "F"))
+    return mean.copy(), var.copy()
+
+
+@functools.lru_cache(maxsize=BN_F_MAX)
+def _running_statistics(f: int) -> tuple[Array, Array]:
+    """The same for every page view, so computed once per feature count (callers get copies)."""
     rng = np.random.default_rng(RUNNING_SEED)
     mean, var = np.zeros(f), np.ones(f)
     gamma, beta = np.ones(f), np.zeros(f)
