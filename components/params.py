@@ -16,6 +16,7 @@ from typing import Literal
 
 from core.derivation import DEFAULT_X
 from core.explanation import WORKED_EXAMPLE_TARGET, WORKED_EXAMPLE_Z
+from core.layer_examples import BN_F_MAX, BN_N_MAX, INPUT_PRESETS, LAYERS, POOL_KERNELS, UPSTREAM_KINDS
 
 #: How a value is written in the URL and checked:
 #: number (a decimal), whole (an integer), choice (one of ``options``, verbatim),
@@ -32,13 +33,16 @@ HUGE_SCALE = 100.0
 Z_DEFAULTS: tuple[float, ...] = WORKED_EXAMPLE_Z + (0.0,) * (N_MAX - len(WORKED_EXAMPLE_Z))
 Y_DEFAULT = WORKED_EXAMPLE_TARGET + 1  # on screen and in the URL, classes count from 1
 #: The views of the page: tab labels, values of `view`, and the modules of components/views/.
-VIEW_NAMES = ("Explore", "Derivation", "Learning", "Compare", "Quiz", "Network")
+VIEW_NAMES = ("Explore", "Derivation", "Learning", "Compare", "Quiz", "Network", "Layers")
 #: Derivation steps: `all`, or one step at a time.
 N_STEPS = 7
 STEP_ALL = "all"
 STEP_OPTIONS = (STEP_ALL, *(str(k) for k in range(1, N_STEPS + 1)))
 TEMPERATURE_OPTIONS = ("0.05", "0.1", "0.2", "0.5", "1", "2", "5", "10", "20")
 BOOLEAN_OPTIONS = ("true", "false")
+#: Layers view: a one-hot dout's cell, "row,column" (the largest output is batch norm's N x F).
+CELL_OPTIONS = tuple(f"{r},{c}" for r in range(1, BN_N_MAX + 1) for c in range(1, BN_F_MAX + 1))
+LAYER_MODES = ("train", "eval")
 #: Where a parameter applies, for the README: every view, or one of VIEW_NAMES.
 ALL_VIEWS = "all"
 
@@ -316,6 +320,58 @@ PARAMS: tuple[Param, ...] = (
         instead="Showing the trained weights.",
         help="trained: after the last step · initial: the random weights of step 0.",
         doc_meaning="weights of the backward pass: after training, or the initial ones",
+    ),
+    # --- Layers view (issue 15): one layer's forward and backward on a small input
+    Param(
+        "layer", "choice", "radio", "Layer", LAYERS[0], "the layer", view="Layers", options=LAYERS,
+        instead=f"Showing the {LAYERS[0]} layer.", doc_meaning="the layer shown",
+    ),
+    Param(
+        "lin", "choice", "radio", "Input", INPUT_PRESETS[0], "the input", view="Layers", options=INPUT_PRESETS,
+        help="example: picked to show the layer's point (zeros for ReLU; a tie and overlapping windows for "
+        "max-pool); random: drawn from the seed, one decimal.",
+        instead="Showing the example input.", doc_meaning="input: the layer's example, or random from `lseed`",
+    ),
+    Param(
+        "lseed", "whole", "slider", "Seed (random input and random dout)", 0, "the seed", view="Layers",
+        low=0, high=999, step=1, doc_meaning="seed of the random input and of the random `dout`",
+    ),
+    Param(
+        "dout", "choice", "radio", "Upstream gradient dout", UPSTREAM_KINDS[0], "the upstream gradient",
+        view="Layers", options=UPSTREAM_KINDS, instead=f"Showing a {UPSTREAM_KINDS[0]} dout.",
+        help="random: one decimal, from the seed; ones: the same 1 everywhere (uniform); onehot: 1 in one cell.",
+        doc_meaning="upstream gradient `dout`: random, all ones (uniform) or one-hot",
+    ),
+    Param(
+        "cell", "choice", "selectbox", "One-hot cell (row,column)", CELL_OPTIONS[0], "the one-hot cell",
+        view="Layers", options=CELL_OPTIONS, instead="Showing the one-hot 1 in cell 1,1.",
+        doc_meaning="cell of the 1 in a one-hot `dout`",
+        doc_values=f"`row,column`, row 1–{BN_N_MAX}, column 1–{BN_F_MAX} (moved inside a smaller output)",
+    ),
+    Param(
+        "pool", "choice", "radio", "Pool kernel (stride 2)", str(POOL_KERNELS[0]), "the pool kernel", view="Layers",
+        options=tuple(str(k) for k in POOL_KERNELS), instead=f"Showing kernel {POOL_KERNELS[0]}.",
+        doc_meaning="max-pool kernel (stride 2; 3 overlaps)",
+    ),
+    Param(
+        "drop", "number", "slider", "Drop probability p", 0.2, "the drop probability", view="Layers",
+        low=0.0, high=0.9, step=0.05, display_format="%.2f", doc_meaning="dropout's drop probability p",
+    ),
+    Param(
+        "mode", "choice", "radio", "Mode", LAYER_MODES[0], "the mode", view="Layers", options=LAYER_MODES,
+        instead="Showing training mode.", doc_meaning="training or evaluation (dropout, batch norm)",
+    ),
+    Param(
+        "mseed", "whole", "slider", "Seed of the dropout mask", 0, "the mask seed", view="Layers",
+        low=0, high=999, step=1, doc_meaning="seed of the dropout mask",
+    ),
+    Param(
+        "bn", "whole", "slider", "Examples N in the batch", 4, "the batch size N", view="Layers",
+        low=1, high=BN_N_MAX, step=1, doc_meaning="batch norm: examples N in the batch",
+    ),
+    Param(
+        "bf", "whole", "slider", "Features F", 3, "the number of features F", view="Layers",
+        low=1, high=BN_F_MAX, step=1, doc_meaning="batch norm: features F",
     ),
 )  # fmt: skip
 
