@@ -504,13 +504,29 @@ class BatchNormExample:
         )
 
     @property
+    def terms_scale(self) -> float:
+        """Bound on every term and sum inside the bracket of the three-term form (training): a
+        result this much smaller than it, by float64's 1e-16, is 0 up to rounding."""
+        if self.terms is None:
+            return 0.0
+        return _largest(np.abs(self.terms.n_dx_hat)) * max(1.0, _largest(np.abs(self.x_hat)))
+
+    @property
     def dx_scale(self) -> float:
         """Size of the terms that make up dx: a dx this much smaller than them is 0 up to rounding."""
         if self.terms is None:
             return _largest(np.abs(self.dx))
-        t = self.terms
-        parts = np.concatenate([np.abs(t.n_dx_hat).ravel(), np.abs(t.sum_dx_hat), np.abs(t.x_hat_term).ravel()])
-        return float(np.max(parts * np.max(t.factor)))
+        return self.terms_scale * _largest(self.terms.factor)
+
+    @property
+    def dgamma_scale(self) -> float:
+        """Bound on the terms ``dout_n x̂_n`` that dγ adds up (times N)."""
+        return float(self.x.shape[0]) * _largest(np.abs(self.dout)) * max(1.0, _largest(np.abs(self.x_hat)))
+
+    @property
+    def x_hat_scale(self) -> float:
+        """Size of the x̂ that ``x_hat_sum`` adds up."""
+        return _largest(np.abs(self.x_hat))
 
     @property
     def centred(self) -> Array:

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from components.content.formulas import aligned, stacked
+from components.figures.layers import shown_values
 from components.render.numbers import fmt, tex, tex_term
 from core.layer_examples import (
     FD_STEP,
@@ -255,12 +256,14 @@ def bn_backward(ex: BatchNormExample) -> str:
     t = ex.terms
     if t is None:
         return bn_eval_backward(ex)
+    x_hat_term = shown_values(t.x_hat_term, ex.terms_scale)  # float64's crumbs of a 0 are written 0
+    dx = shown_values(ex.dx, ex.dx_scale)
     return aligned(
         r"dx_{:,1} = \frac{1}{N \sqrt{\sigma^2_1 + \varepsilon}}\Big(N\,d\hat x_{:,1} - \sum_n d\hat x_{n,1}"
         r" - \hat x_{:,1} \sum_n d\hat x_{n,1} \hat x_{n,1}\Big)",
         rf"= {tex(float(t.factor[0]))}\left({tex_column(t.n_dx_hat[:, 0])} - {tex_term(float(t.sum_dx_hat[0]))}"
-        rf" - {tex_column(t.x_hat_term[:, 0])}\right)",
-        rf"= {tex_column(ex.dx[:, 0])}",
+        rf" - {tex_column(x_hat_term[:, 0])}\right)",
+        rf"= {tex_column(dx[:, 0])}",
     )
 
 
@@ -279,9 +282,10 @@ def bn_parameter_gradients(ex: BatchNormExample) -> str:
     dgamma_terms = " + ".join(
         f"{tex_term(float(ex.dout[i, 0]))} \\cdot {tex_term(float(ex.x_hat[i, 0]))}" for i in range(n)
     )
+    dgamma = shown_values(ex.dgamma, ex.dgamma_scale)[0]
     return stacked(
-        rf"d\gamma = \sum_n dout_n \odot \hat x_n = {tex_matrix(ex.dgamma)}",
-        rf"d\gamma_1 = {dgamma_terms} = {tex(float(ex.dgamma[0]))}",
+        rf"d\gamma = \sum_n dout_n \odot \hat x_n = {tex_matrix(dgamma)}",
+        rf"d\gamma_1 = {dgamma_terms} = {tex(float(dgamma[0]))}",
         rf"d\beta = \sum_n dout_n = {tex_matrix(ex.dbeta)}",
     )
 
@@ -296,7 +300,8 @@ def bn_uniform(ex: BatchNormExample) -> str | None:
         rf"d\hat x_n = d\hat x_1 \text{{ for every }} n:\quad \sum_n d\hat x_n = N\,d\hat x_n = {n}\,d\hat x_n"
         rf"\ \Rightarrow\ N\,d\hat x_n - \sum_m d\hat x_m = 0",
         rf"\sum_n d\hat x_n \odot \hat x_n = d\hat x_1 \odot \sum_n \hat x_n "
-        rf"= d\hat x_1 \odot {tex_matrix(ex.x_hat_sum)} = {tex_matrix(t.sum_dx_hat_x_hat)}",
+        rf"= d\hat x_1 \odot {tex_matrix(shown_values(ex.x_hat_sum, ex.x_hat_scale))} "
+        rf"= {tex_matrix(shown_values(t.sum_dx_hat_x_hat, ex.terms_scale))}",
     )
 
 
@@ -312,9 +317,9 @@ def bn_feature_table(ex: BatchNormExample) -> pd.DataFrame:
     }
     if ex.terms is not None:
         rows["Σₙ dx̂ₙ"] = [fmt(float(v)) for v in ex.terms.sum_dx_hat]
-        rows["Σₙ dx̂ₙ x̂ₙ"] = [fmt(float(v)) for v in ex.terms.sum_dx_hat_x_hat]
+        rows["Σₙ dx̂ₙ x̂ₙ"] = [fmt(float(v)) for v in shown_values(ex.terms.sum_dx_hat_x_hat, ex.terms_scale)[0]]
         rows["(1/N)(σ² + ε)^(−1/2)"] = [fmt(float(v)) for v in ex.terms.factor]
-    rows["dγ"] = [fmt(float(v)) for v in ex.dgamma]
+    rows["dγ"] = [fmt(float(v)) for v in shown_values(ex.dgamma, ex.dgamma_scale)[0]]
     rows["dβ"] = [fmt(float(v)) for v in ex.dbeta]
     return pd.DataFrame(rows)
 

@@ -418,8 +418,8 @@ def render_batch_norm_terms(ex: BatchNormExample) -> None:
     st.latex(steps.BN_THREE_TERMS)
     row(
         (figures.heatmap(terms.n_dx_hat, "N · dx̂"), "n_dx_hat"),
-        (figures.heatmap(terms.sum_dx_hat, "Σₙ dx̂ₙ (via μ)"), "sum_dx_hat"),
-        (figures.heatmap(terms.x_hat_term, "x̂ ⊙ Σₙ dx̂ₙx̂ₙ (via σ²)"), "x_hat_term"),
+        (figures.heatmap(terms.sum_dx_hat, "Σₙ dx̂ₙ (via μ)", zero_scale=ex.terms_scale), "sum_dx_hat"),
+        (figures.heatmap(terms.x_hat_term, "x̂ ⊙ Σₙ dx̂ₙx̂ₙ (via σ²)", zero_scale=ex.terms_scale), "x_hat_term"),
     )
     display.caption("dx = (1/N)(σ² + ε)^(−1/2) · (first − second − third), feature by feature (column by column).")
     st.latex(steps.bn_backward(ex))
@@ -429,7 +429,8 @@ def render_batch_norm_terms(ex: BatchNormExample) -> None:
             "**A uniform upstream gradient gives dx = 0.** Every example receives the same dout, so the first two "
             "terms cancel, and the third is 0 because x̂ sums to 0 over the batch. Shifting every output of a "
             "feature by the same amount is exactly what β does; x cannot change it, since batch norm subtracts "
-            "the mean. (Up to float64 rounding, shown as 0.)"
+            f"the mean. (float64 leaves crumbs of rounding, here up to {fmt(float(np.max(np.abs(ex.dx))), 2)} in dx, "
+            "written as the 0 they are.)"
         )
         st.latex(uniform)
 

@@ -155,6 +155,14 @@ def test_batch_norm_rounding_zero_is_shown_as_zero() -> None:
     spec = figures.heatmap(ex.dx, "dx", zero_scale=ex.dx_scale)
     assert set(first_lines(spec).ravel()) == {"0"}  # ... which the page shows as the 0 they are
     assert spec["data"][0]["zmax"] == 1.0  # and colours as 0, not as a saturated ±1e-17
+    assert ex.terms is not None
+    third = figures.heatmap(ex.terms.x_hat_term, "t", zero_scale=ex.terms_scale)
+    assert set(first_lines(third).ravel()) == {"0"}
+    assert np.any(ex.terms.x_hat_term != 0.0)
+    latex = steps.bn_backward(ex) + str(steps.bn_uniform(ex)) + steps.bn_parameter_gradients(ex)
+    assert r"\times 10^{" not in latex  # no crumbs in the formulas either
+    assert r"\begin{pmatrix}0 & 0 & 0\end{pmatrix} = \begin{pmatrix}0 & 0 & 0\end{pmatrix}" in latex
+    assert list(steps.bn_feature_table(ex)["Σₙ dx̂ₙ x̂ₙ"]) == ["0", "0", "0"]
     random = explain_batch_norm(EXAMPLES["batchnorm"][:4, :3], upstream("random", (4, 3), 0), True)
     spec = figures.heatmap(random.dx, "dx", zero_scale=random.dx_scale)
     np.testing.assert_array_equal(first_lines(spec), written(random.dx))
