@@ -20,12 +20,14 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from serving import cpu_seconds, free_port, machine, start_streamlit, stop, wait_healthy
 from stclient import Visitor
 
+from components.params import VIEW_NAMES as VIEWS
+
 MINIMAL = "bench/apps/minimal_app.py"
-VIEWS = ("Explore", "Derivation", "Learning", "Compare", "Quiz")
 
 
 async def cost(script: str, query: str, reruns: int, py_spy: str | None = None) -> tuple[float, float, float, float]:
