@@ -12,8 +12,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.live import live_chart
 from components.render import theme
-from components.render.spec import Spec, prebuilt
+from components.render.spec import Spec
 
 #: Charts in presenter mode: fonts (and the margins and gaps that hold text) and heights grow by these factors.
 PRESENTER_FONT_SCALE = 1.4
@@ -71,8 +72,8 @@ header[data-testid="stHeader"] button, header[data-testid="stHeader"] a {{ point
 }}
 /* One chart per row on a small projector; a chart never taller than the screen. */
 @media (max-width: {PRESENTER_ONE_COLUMN_BELOW - 1}px) {{
-  .stMainBlockContainer [data-testid="stHorizontalBlock"]:has(.stPlotlyChart) {{ flex-wrap: wrap; }}
-  .stMainBlockContainer [data-testid="stHorizontalBlock"]:has(.stPlotlyChart) > [data-testid="stColumn"] {{
+  .stMainBlockContainer [data-testid="stHorizontalBlock"]:has(.stPlotlyChart, .sxl-chart) {{ flex-wrap: wrap; }}
+  .stMainBlockContainer [data-testid="stHorizontalBlock"]:has(.stPlotlyChart, .sxl-chart) > [data-testid="stColumn"] {{
     flex: 1 1 100% !important; width: 100% !important; min-width: 100% !important;
   }}
 }}
@@ -143,9 +144,20 @@ def prepare(fig: Spec, presenter: bool) -> Spec:
     return for_projector(spec) if presenter else spec
 
 
-def show_chart(fig: Spec, key: str) -> None:
-    """Send a figure spec to the browser as it is, enlarged on the projector."""
-    st.plotly_chart(prebuilt(prepare(fig, presenting())), config=PLOT_CONFIG, key=key)
+def _title(fig: Spec) -> str:
+    title = fig.get("layout", {}).get("title")
+    text = title.get("text") if isinstance(title, dict) else title
+    return text if isinstance(text, str) else ""
+
+
+def show_chart(fig: Spec, key: str, follow: str | None = None) -> None:
+    """Send a figure spec to the browser, enlarged on the projector, drawn by the live chart: a rerun
+    updates it in place (``Plotly.react``: no blank frame, zoom and pan kept, animation frames kept).
+
+    ``follow``: ``"p"``, ``"grad"`` or ``"loss"`` for the Explore charts that follow the live logit
+    sliders while a hand moves them (see components/live).
+    """
+    live_chart(prepare(fig, presenting()), key=key, follow=follow, label=_title(fig))
 
 
 def caption(text: str) -> None:

@@ -6,7 +6,10 @@ import pandas as pd
 import streamlit as st
 
 from components.content import formulas, prediction
+from components.controls.presets import set_logits
+from components.controls.sidebar import logit_scale
 from components.figures import explore as charts
+from components.live import Sliders, live_logits
 from components.render import display
 from components.render.numbers import fmt, fmt_probability, fmt_signed
 from components.render.text import md
@@ -40,6 +43,22 @@ def headline(expl: Explanation) -> None:
         delta_color="off" if expl.is_tie else "normal" if expl.is_correct else "inverse",
         delta_arrow="off",
         help=why,
+    )
+
+
+def logit_sliders(expl: Explanation) -> None:
+    """The live logit sliders, right under the probability chart (one viewport on a phone): the charts
+    follow them while a hand moves one; on release they write the sidebar's z1 … z10 (and so the URL),
+    as a preset does, and Python redraws every number."""
+    state = expl.state
+    scale = logit_scale()
+    live_logits(
+        Sliders(values=tuple(v / scale for v in state.z), scale=scale),
+        target=expl.target,
+        labels=[f"z{i + 1} · {label}" if state.names else f"z{i + 1}" for i, label in enumerate(state.labels)],
+        key="live_logits",
+        on_commit=set_logits,
+        present=display.presenting(),
     )
 
 
@@ -79,16 +98,17 @@ def render(expl: Explanation) -> None:
     headline(expl)
     left, right = st.columns(2, gap="large")
     with left:
-        display.show_chart(charts.probability_figure(expl), key="chart_p")
+        display.show_chart(charts.probability_figure(expl), key="chart_p", follow="p")
+        logit_sliders(expl)
         st.latex(formulas.probabilities_sum(expl))
         display.caption(probability_summary(expl))
     with right:
-        display.show_chart(charts.gradient_figure(expl), key="chart_grad")
+        display.show_chart(charts.gradient_figure(expl), key="chart_grad", follow="grad")
         st.latex(formulas.descent_sum(expl))
         display.caption(gradient_summary(expl))
     left, right = st.columns(2, gap="large")
     with left:
-        display.show_chart(charts.loss_curve_figure(expl), key="chart_loss")
+        display.show_chart(charts.loss_curve_figure(expl), key="chart_loss", follow="loss")
         st.latex(formulas.loss_value(expl))
         display.caption(loss_summary(expl))
     with right:

@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from components.render.numbers import fmt
 from components.render.text import shown
 from core import cross_entropy, softmax
+from tests.app.live import charts
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 LN3 = math.log(3.0)
@@ -52,7 +53,7 @@ def test_default_view_is_the_worked_example() -> None:
     latex = " ".join(el.value for el in at.latex)
     assert "0.2 + 0.6 + 0.2" in latex
     assert r"-\ln 0.2 = 1.6094" in latex
-    assert len(at.get("plotly_chart")) == 3
+    assert len(charts(at)) == 3
     assert not at.warning
 
 

@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.params import N_MAX
+from tests.app.live import charts
 from tests.app.test_app import run_app
 
 PARAMS = [
@@ -67,7 +68,7 @@ def test_a_bad_value_gives_one_notice_naming_it_and_a_working_page(param: str, l
     assert len(notices) == 1, notices
     assert f"`{param}`" in notices[0]
     assert "<script>" not in notices[0].replace("` <script>alert(1)</script> `", "")
-    assert len(at.get("plotly_chart")) == 3  # the Explore tab, drawn in full
+    assert len(charts(at)) == 3  # the Explore tab, drawn in full
     assert NUMBER.search(numbers_on_screen(at)) is None
 
 
@@ -91,7 +92,7 @@ def test_many_bad_parameters_at_once_each_get_their_notice() -> None:
     notices = " ".join(w.value for w in at.warning)
     for param in PARAMS:
         assert f"`{param}`" in notices
-    assert len(at.get("plotly_chart")) == 3
+    assert len(charts(at)) == 3
 
 
 @pytest.mark.parametrize("names", ["", ",,,,", " , ", "a" * 5000, ",".join(["x"] * 1000)])

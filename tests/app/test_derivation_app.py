@@ -9,6 +9,7 @@ import pytest
 
 from components.render.numbers import tex
 from core import cross_entropy, grad_logits
+from tests.app.live import charts
 from tests.app.test_app import run_app
 
 TITLES = [
@@ -34,7 +35,7 @@ def test_all_steps_by_default() -> None:
     at = run_app(view="Derivation")
     assert subheaders(at) == TITLES
     assert r"-\ln 0.2 = 1.6094" in all_latex(at)
-    assert len(at.get("plotly_chart")) == 1  # the Jacobian heatmap; the explorer's charts are not built
+    assert len(charts(at)) == 1  # the Jacobian heatmap; the explorer's charts are not built
     assert len(at.get("download_button")) == 1
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import math
 from typing import Any
 
@@ -15,6 +14,7 @@ from components.render.numbers import fmt
 from core import grad_logits
 from core.comparisons import compare_smoothing
 from core.dynamics import descend, gradient_norms_when_wrong
+from tests.app.live import chart_spec, charts
 from tests.app.test_app import run_app
 
 LN3 = math.log(3.0)
@@ -22,7 +22,7 @@ WORKED = [0.0, LN3, 0.0]
 
 
 def chart_specs(at: AppTest) -> list[dict[str, Any]]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return [chart_spec(chart) for chart in charts(at)]
 
 
 def text(at: AppTest) -> str:
@@ -147,4 +147,4 @@ def test_bad_learning_and_compare_values_give_notices(params: dict[str, str], na
         assert len(warnings) == len(names), warnings
         for name in names:
             assert sum(f"`{name}`" in warning for warning in warnings) == 1, (name, warnings)
-        assert len(at.get("plotly_chart")) in (3, 4)
+        assert len(charts(at)) in (3, 4)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import io
-import json
 import math
 from typing import Any
 
@@ -22,6 +21,7 @@ from components.render.share import QR_SCALE, share_link
 from components.render.text import md, plotly_text, tex_text
 from core import cross_entropy, grad_logits
 from core.dynamics import descend
+from tests.app.live import chart_spec, charts
 from tests.app.test_app import loss_shown, metric, run_app
 
 LN3 = math.log(3.0)
@@ -86,8 +86,8 @@ def test_presenter_mode_enlarges_charts_and_hides_reading_aids() -> None:
     assert [c.value for c in at.caption if "link opens" not in c.value and "Scan" not in c.value] == []
     assert len(at.table) == 0
     assert len(reading.table) == 1
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
-    plain = json.loads(reading.get("plotly_chart")[0].proto.spec)
+    spec = chart_spec(charts(at)[0])
+    plain = chart_spec(charts(reading)[0])
     assert spec["layout"]["font"]["size"] == pytest.approx(
         plain["layout"]["font"]["size"] * display.PRESENTER_FONT_SCALE
     )
@@ -117,7 +117,7 @@ NASTY = ["<b>cat</b>", "**dog**", "$x_1$ \\{}%#&_^~", "<script>alert(1)</script>
 
 def test_class_names_reach_charts_tables_and_formulas_as_text() -> None:
     at = run_app(names="cat, dog, bird", view="Explore")
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = chart_spec(charts(at)[0])
     assert spec["layout"]["xaxis"]["ticktext"] == ["<b>cat</b><br>true", "dog", "bird"]
     assert list(at.table[0].value["class"]) == ["cat (true)", "dog", "bird"]
     assert metric(at, "p of the true class (cat)") == "0.2"
@@ -132,7 +132,7 @@ def test_any_class_name_is_escaped_everywhere(name: str) -> None:
     at = run_app(names=names)
     assert not at.exception
     shown = names.split(",")[0].strip()
-    spec = json.loads(at.get("plotly_chart")[0].proto.spec)
+    spec = chart_spec(charts(at)[0])
     used = shown if len(shown) <= 20 else shown[:19] + "…"
     tick = spec["layout"]["xaxis"]["ticktext"][0]
     assert tick == f"<b>{plotly_text(used)}</b><br>true"  # the only tags are the app's own

@@ -14,6 +14,7 @@ from components.render.numbers import tex
 from components.views import network as view
 from core.datasets import DEFAULT_NOISE, make_points, parse_points_csv, split
 from core.network import TrainConfig, explain_example, train
+from tests.app.live import chart_spec, charts
 from tests.app.test_app import run_app
 
 #: Small and quick: 20 points a class, 50 steps (still 41 frames).
@@ -21,7 +22,7 @@ FAST = {"view": "Network", "pts": "20", "nsteps": "50"}
 
 
 def chart_specs(at: AppTest) -> list[dict[str, Any]]:
-    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    return [chart_spec(chart) for chart in charts(at)]
 
 
 def text(at: AppTest) -> str:
@@ -154,7 +155,7 @@ def test_bad_link_values_give_one_notice_each_and_a_working_view(params: dict[st
     for name in names:
         assert sum(f"`{name}`" in w for w in warnings) == 1, (name, warnings)
     assert len(warnings) == len(names), warnings
-    assert len(at.get("plotly_chart")) == 4
+    assert len(charts(at)) == 4
     assert not at.error
 
 
@@ -213,7 +214,7 @@ def test_csv_that_cannot_be_used_says_why_as_plain_text(csv: str, message: str) 
     plain = errors[0].replace("\\", "")
     assert message in plain
     assert "<b>" not in errors[0]  # markup is escaped, never interpreted
-    assert len(at.get("plotly_chart")) == 4  # the page goes on with the default pattern
+    assert len(charts(at)) == 4  # the page goes on with the default pattern
 
 
 def test_the_vanishing_gradients_preset_shows_the_signal_fading_layer_by_layer() -> None:
@@ -252,7 +253,7 @@ def test_presenter_mode_writes_shorter_vectors_and_drops_the_reading_aids() -> N
     assert len(presenting.latex) == len(reading.latex)
     assert sum(len(el.value) for el in presenting.latex) < sum(len(el.value) for el in reading.latex)
     assert not presenting.table  # the finite-difference table is a reading aid
-    assert len(presenting.get("plotly_chart")) == 4
+    assert len(charts(presenting)) == 4
 
 
 def test_points_that_cannot_be_read_fall_back_to_the_spiral_with_the_reason() -> None:

@@ -96,5 +96,5 @@ def test_step_by_step_reveal_in_the_browser(page: Page, app_url: str) -> None:
     page.get_by_role("button", name="Next ▶").click()
     expect(page.get_by_text("3. The derivative of the softmax: two cases")).to_be_visible()
     expect(page).to_have_url(re.compile(r"[?&]step=3"))
-    expect(page.locator(".js-plotly-plot")).to_have_count(1)
+    expect(page.locator(".js-plotly-plot")).to_have_count(1, timeout=LOAD_TIMEOUT)  # a cold Plotly.js
     assert page.locator(".katex-error").count() == 0
