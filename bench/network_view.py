@@ -37,6 +37,7 @@ from components.params import param  # noqa: E402
 from components.views import network as view  # noqa: E402
 from core.datasets import split  # noqa: E402
 from core.network import train  # noqa: E402
+from tests.app.live import chart_spec, charts  # noqa: E402
 
 APP = str(ROOT / "app.py")
 
@@ -176,13 +177,13 @@ def payload(at: AppTest) -> None:
     print("| chart | KB | gzipped KB |")
     print("| --- | ---: | ---: |")
     total = total_gz = 0
-    for name, chart in zip(names, at.get("plotly_chart"), strict=True):
+    for name, chart in zip(names, charts(at), strict=True):
         spec = chart.proto.spec.encode()
         gz = len(gzip.compress(spec))
         total, total_gz = total + len(spec), total_gz + gz
         print(f"| {name} | {len(spec) / 1024:.0f} | {gz / 1024:.0f} |")
     print(f"| all four | {total / 1024:.0f} | {total_gz / 1024:.0f} |")
-    frames = json.loads(at.get("plotly_chart")[0].proto.spec)["frames"]
+    frames = chart_spec(charts(at)[0])["frames"]
     frame_bytes = len(json.dumps(frames[0]))
     print(f"\nOne frame (100 × 100 cells, one byte a cell in base64, and its title): {frame_bytes / 1024:.1f} KB.\n")
 

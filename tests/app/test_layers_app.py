@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import numpy as np
@@ -23,6 +22,7 @@ from core.layer_examples import (
     explain_relu,
     upstream,
 )
+from tests.app import live
 from tests.app.test_app import run_app
 
 CHARTS = {"linear": 6, "relu": 4, "maxpool": 4, "dropout": 5, "batchnorm": 8}
@@ -38,7 +38,7 @@ LAYER_PARAMS = ["layer", "lin", "lseed", "dout", "cell", "pool", "drop", "mode",
 
 def charts(at: AppTest) -> dict[str, dict[str, Any]]:
     """Every chart on the page by its title."""
-    specs = [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+    specs = [live.chart_spec(chart) for chart in live.charts(at)]
     return {spec["layout"]["title"]["text"]: spec for spec in specs}
 
 
@@ -73,7 +73,7 @@ def latex(at: AppTest) -> str:
 def test_each_layer_renders_its_heatmaps_formulas_and_check(layer: str) -> None:
     at = run_app(view="Layers", layer=layer)
     assert at.subheader[0].value.startswith(TITLE_START[layer])
-    assert len(at.get("plotly_chart")) == CHARTS[layer]
+    assert len(live.charts(at)) == CHARTS[layer]
     assert not at.warning
     assert "Check: finite differences" in text(at)
     assert r"E = \sum out \odot dout" in latex(at)
@@ -147,7 +147,7 @@ def test_dropout_train_and_eval() -> None:
     at.radio(key="mode").set_value("eval").run()
     np.testing.assert_array_equal(cells(chart(at, "out = x")), written(x))
     np.testing.assert_array_equal(cells(chart(at, "dx = dout")), written(dout))
-    assert len(at.get("plotly_chart")) == 4
+    assert len(live.charts(at)) == 4
 
 
 def test_batch_norm_uniform_dout_gives_zero_dx() -> None:
@@ -171,7 +171,7 @@ def test_batch_norm_with_one_example_explains_why_it_cannot_train() -> None:
     assert len(notices) == 1
     assert "cannot train on a batch of one" in notices[0]
     assert md("needs more than one example per feature: got N = 1") in notices[0]  # core's message, escaped
-    assert len(at.get("plotly_chart")) == 1
+    assert len(live.charts(at)) == 1
     at.radio(key="mode").set_value("eval").run()
     assert not at.warning
     ex = explain_batch_norm(EXAMPLES["batchnorm"][:1, :3], upstream("random", (1, 3), 0), False)
@@ -198,7 +198,7 @@ def test_a_bad_layers_value_gives_one_notice_and_a_working_view(param: str, valu
     notices = [w.value for w in at.warning]
     assert len(notices) == 1, notices
     assert f"`{param}`" in notices[0]
-    assert len(at.get("plotly_chart")) >= 4
+    assert len(live.charts(at)) >= 4
 
 
 def test_the_share_link_keeps_the_layer_settings() -> None:
