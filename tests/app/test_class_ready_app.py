@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import tomllib
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -180,3 +182,18 @@ def test_without_the_setting_streamlit_would_warn(policy_warnings: list[str]) ->
     finally:
         config.set_option("global.disableWidgetStateDuplicationWarning", True)
     assert any("created with a default value but also had its value set" in w for w in policy_warnings)
+
+
+# --- huge logits: the derivation page is finite and core warns of nothing -------------------------
+
+
+def test_the_huge_preset_derivation_has_no_inf_or_nan_and_no_runtime_warning() -> None:
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        at = run_app(view="Derivation", n="3", z1="8", z2="7.9", z3="-8", y="2", huge="true")
+    assert [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)] == []
+    shown = "\n".join([m.value for m in at.markdown] + [el.value for el in at.latex])
+    assert re.findall(r"\binf\b|\bnan\b|infinity|∞|\\infty", shown, flags=re.IGNORECASE) == []
+    assert "subtract the largest logit" in shown
+    assert r"e^{z_{3} - m} &= e^{-800 - 800} = e^{-1600} = 1.3453 \times 10^{-695}" in shown
+    assert len(at.get("download_button")) == 1
