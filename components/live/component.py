@@ -37,11 +37,14 @@ _COMPONENT = st.components.v2.component("softmax_live", js=assets.stub_js(), iso
 Spec = dict[str, Any]
 
 
-def _mount(key: str, data: Mapping[str, Any], on_commit: Callable[[], None] | None = None) -> Any:
+def _mount(
+    key: str, data: Mapping[str, Any], on_commit: Callable[[], None] | None = None, height: int | None = None
+) -> Any:
     assets.declare()  # serve the files from this run's server (each runtime has its own registry)
+    size: dict[str, Any] = {"height": height} if height is not None else {}
     if on_commit is None:
-        return _COMPONENT(key=key, data=dict(data))
-    return _COMPONENT(key=key, data=dict(data), on_commit_change=on_commit)
+        return _COMPONENT(key=key, data=dict(data), **size)
+    return _COMPONENT(key=key, data=dict(data), on_commit_change=on_commit, **size)
 
 
 def seq_key(group: str) -> str:
@@ -61,7 +64,9 @@ def live_chart(spec: Spec, *, key: str, follow: str | None = None, group: str = 
     ``label``: the chart's text alternative (``aria-label``).
     """
     data = {"kind": "chart", "spec": spec, "follow": follow, "group": group, "seq": live_seq(group), "label": label}
-    _mount(key, data)
+    # The chart's height is reserved before Plotly.js has loaded, so nothing below it jumps on load.
+    height = spec.get("layout", {}).get("height")
+    _mount(key, data, height=int(height) if isinstance(height, int | float) else None)
 
 
 @dataclass(frozen=True)

@@ -36,7 +36,7 @@ PAGE = "#000038"  # the theme's background: #FFFFFF on light, #171614 on dark
 #: What the placeholders become in each theme (checked in the browser by tests/browser/test_flawless_browser.py).
 THEMES: dict[str, dict[str, str]] = {
     "light": {TEXT: "#262730", PAGE: "#FFFFFF"},
-    "dark": {TEXT: "#FAFAFA", PAGE: "#171614"},
+    "dark": {TEXT: "#EDEBE8", PAGE: "#171614"},  # --st-text-color, as the live charts resolve it
 }
 #: Text drawn on top of a chart's own colours (a contour, a heatmap cell): white on a dark box.
 LABEL_TEXT = "#FFFFFF"

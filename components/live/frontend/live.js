@@ -106,6 +106,16 @@ function themedLayout(layout, theme) {
   return out;
 }
 
+/** The spec with Streamlit's placeholder colours (components/render/theme.py TEXT and PAGE, which
+ * st.plotly_chart's theme replaces) replaced by the app's theme colours. */
+function onTheme(spec, theme) {
+  const text = JSON.stringify(spec);
+  if (!/#00003[78]/i.test(text)) return spec;
+  return JSON.parse(
+    text.replace(/"#000037"/gi, JSON.stringify(theme.text)).replace(/"#000038"/gi, JSON.stringify(theme.background)),
+  );
+}
+
 // ------------------------------------------------ what each followed figure shows of the numbers
 // Twins of components/charts.py: the fields each builder fills from the Explanation. They write into a
 // copy made by `shallow`, so Python's spec stays as it came and unchanged arrays stay shared.
@@ -256,6 +266,7 @@ class Chart {
   }
 
   update(data) {
+    data = { ...data, spec: onTheme(data.spec, themeOf(this.root)) };
     if (this.data?.group !== data.group || this.data?.follow !== data.follow) {
       BUS.removeEventListener(this.data?.group, this.onLive);
       if (data.follow) BUS.addEventListener(data.group, this.onLive);
@@ -326,6 +337,8 @@ class Chart {
     layout.autosize = false;
     layout.width = this.width;
     layout.height ??= 380;
+    // A chart never taller than the screen (a projector at 1024 x 768, a phone turned sideways).
+    layout.height = Math.min(layout.height, Math.max(240, window.innerHeight - 24));
     layout.uirevision ??= "keep"; // zoom and pan survive an update
     this.box.style.height = `${layout.height}px`;
     const config = { displayModeBar: false, responsive: false, ...(this.data?.config || {}) };
