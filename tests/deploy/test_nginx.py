@@ -12,11 +12,13 @@ the same view. Also: the cookie, `nginx -t` on the compose variant, the compose 
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Coroutine, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 import yaml
@@ -40,11 +42,21 @@ def nginx_binary() -> str:
     return binary
 
 
+T = TypeVar("T")
+
+
+def run_async(coro: Coroutine[Any, Any, T]) -> T:
+    """``asyncio.run`` in a thread of its own: Playwright's sync API (the browser tests, earlier in the
+    same pytest run) leaves an event loop running in the main thread, where ``asyncio.run`` refuses."""
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
 @pytest.fixture(scope="module")
 def two_replicas(nginx_binary: str) -> Iterator[Replicas]:
     """Two replicas behind nginx for the short checks (the lecture below starts its own: it kills one)."""
     two = Replicas(2)
-    asyncio.run(asyncio.wait_for(two.__aenter__(), 90))
+    run_async(asyncio.wait_for(two.__aenter__(), 90))
     yield two
     two.close()
 
@@ -59,7 +71,7 @@ def lecture_with_failover(nginx_binary: str) -> tuple[Run, str, str]:
             run = await lecture(two.url, STUDENTS, SECONDS, 1.0, two.pids, mixed=True, during=kill)
             return run, two.address(0), two.address(1)
 
-    return asyncio.run(asyncio.wait_for(scenario(), 90))
+    return run_async(asyncio.wait_for(scenario(), 90))
 
 
 def test_no_errors_and_every_student_moved(lecture_with_failover: tuple[Run, str, str]) -> None:
@@ -106,8 +118,8 @@ def test_the_view_check_notices_a_lost_view(two_replicas: Replicas) -> None:
         await visitor.close()
         return visitor.tally.lost_views
 
-    assert asyncio.run(asyncio.wait_for(scenario("view=Quiz&y=2&z1=2.5"), 60)) == 0
-    assert asyncio.run(asyncio.wait_for(scenario("y=2&z1=2.5"), 60)) == 1  # the tab is gone from the URL
+    assert run_async(asyncio.wait_for(scenario("view=Quiz&y=2&z1=2.5"), 60)) == 0
+    assert run_async(asyncio.wait_for(scenario("y=2&z1=2.5"), 60)) == 1  # the tab is gone from the URL
 
 
 def test_nginx_sets_the_cookie_once_and_routes_by_it(two_replicas: Replicas) -> None:
@@ -126,7 +138,7 @@ def test_nginx_sets_the_cookie_once_and_routes_by_it(two_replicas: Replicas) -> 
             routes.append(set(visitor.upstreams))
         return cookies, routes, set().union(*routes)
 
-    cookies, routes, used = asyncio.run(asyncio.wait_for(scenario(), 60))
+    cookies, routes, used = run_async(asyncio.wait_for(scenario(), 60))
     assert re.fullmatch(r"streamlit_route=[0-9a-f]{32}; Path=/; HttpOnly; SameSite=Lax", cookies[0]), cookies
     assert cookies[1] == ""
     assert all(len(r) == 1 for r in routes), routes
@@ -144,7 +156,7 @@ def test_static_files_come_from_nginx_s_cache_after_the_first_request(two_replic
             answers.append((response.status, response.header("X-Cache"), response.header("Cache-Control")))
         return answers
 
-    answers = asyncio.run(asyncio.wait_for(scenario(), 60))
+    answers = run_async(asyncio.wait_for(scenario(), 60))
     assert [status for status, _, _ in answers] == [200, 200, 200]
     assert [cache for _, cache, _ in answers][1:] == ["HIT", "HIT"], answers
     assert "immutable" in (answers[0][2] or "")
