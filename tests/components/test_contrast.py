@@ -35,7 +35,7 @@ MARK_MIN = 3.0
 PAGES = {"light": "#FFFFFF", "dark": "#171614"}
 PLACEHOLDERS = {
     "light": {"#000037": "#262730", "#000038": "#FFFFFF"},
-    "dark": {"#000037": "#FAFAFA", "#000038": "#171614"},
+    "dark": {"#000037": "#EDEBE8", "#000038": "#171614"},
 }
 SCHEMES = ("light", "dark")
 
