@@ -22,10 +22,11 @@ from components.controls.presets import set_logits
 from components.controls.sidebar import logit_scale
 from components.figures import compare
 from components.figures import explore as charts
-from components.live import Headline, Sliders, live_chart, live_headline, live_logits
+from components.live import Sliders, live_chart, live_headline, live_logits
 from components.render import display
-from components.render.numbers import fmt, fmt_probability
+from components.render.numbers import fmt
 from components.render.spec import merge
+from components.views.explore import headline_numbers
 from core.comparisons import argmax_limit, temperature_sweep
 from core.explanation import explain
 
@@ -49,13 +50,7 @@ def figure(spec: dict) -> dict:
 
 t = expl.target
 live_headline(
-    Headline(
-        loss=fmt(expl.loss),
-        p_true=fmt_probability(expl.p_target, float(expl.one_minus_p[t])),
-        target=t,
-        predicted=expl.predicted,
-        labels=state.labels,
-    ),
+    headline_numbers(expl),
     key="live_headline",
     present=present,
 )

@@ -28,6 +28,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 import streamlit as st
 
 from components.live import assets
@@ -42,9 +43,13 @@ def _mount(
 ) -> Any:
     assets.declare()  # serve the files from this run's server (each runtime has its own registry)
     size: dict[str, Any] = {"height": height} if height is not None else {}
+    # The data go as JSON bytes written by orjson: Streamlit forwards bytes as they are and hashes them
+    # for the element's identity, where a dict would be written twice by the stdlib's json (once
+    # sorted, for the identity): 1.1 ms each for the loss curve, on every rerun. live.js parses them.
+    payload = orjson.dumps(dict(data), option=orjson.OPT_SERIALIZE_NUMPY)
     if on_commit is None:
-        return _COMPONENT(key=key, data=dict(data), **size)
-    return _COMPONENT(key=key, data=dict(data), on_commit_change=on_commit, **size)
+        return _COMPONENT(key=key, data=payload, **size)
+    return _COMPONENT(key=key, data=payload, on_commit_change=on_commit, **size)
 
 
 def seq_key(group: str) -> str:
@@ -71,24 +76,33 @@ def live_chart(spec: Spec, *, key: str, follow: str | None = None, group: str = 
 
 @dataclass(frozen=True)
 class Headline:
-    """The numbers of the headline, formatted by Python (components.numbers) from core's values."""
+    """The numbers of the headline, formatted by Python (components.numbers) from core's values, and
+    the prediction in words (components.content.prediction.plain_verdict): all plain text."""
 
     loss: str
     p_true: str
     target: int
     predicted: int
     labels: tuple[str, ...]  # class names as plain text
+    verdict: tuple[str, str, str]  # the prediction, the line under it, its tooltip
+    tone: str  # "right", "wrong" or "tie": the line's colour
+    named: tuple[bool, ...] = ()  # which classes have a name of their own (else "Class i")
 
 
 def live_headline(headline: Headline, *, key: str, group: str = "explore", present: bool = False) -> None:
+    """The loss, p of the true class and the prediction, drawn as text (never HTML). While a hand moves
+    the group's logits it shows the browser's numbers (``softmax.js``), then Python's again."""
+    value, under, why = headline.verdict
     data = {
         "kind": "headline",
         "group": group,
         "seq": live_seq(group),
-        "text": {"loss": headline.loss, "p_true": headline.p_true},
+        "text": {"loss": headline.loss, "p_true": headline.p_true, "value": value, "under": under, "why": why},
+        "tone": headline.tone,
         "target": headline.target,
         "predicted": headline.predicted,
         "labels": list(headline.labels),
+        "named": list(headline.named) or [False] * len(headline.labels),
         "present": present,
     }
     _mount(key, data)

@@ -2,48 +2,49 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from components.content import formulas, prediction
 from components.controls.presets import set_logits
 from components.controls.sidebar import logit_scale
 from components.figures import explore as charts
-from components.live import Sliders, live_logits
+from components.live import Headline, Sliders, live_headline, live_logits
 from components.render import display
 from components.render.numbers import fmt, fmt_probability, fmt_signed
 from components.render.text import md
 from core.explanation import Explanation
 
 
-def numbers_table(expl: Explanation) -> pd.DataFrame:
+def numbers_table(expl: Explanation) -> dict[str, list[str]]:
     """Every number of the view in one table, one row per class (all strings, formatted once)."""
-    return pd.DataFrame(
-        {
-            "class": [md(label) + (" (true)" if i == expl.target else "") for i, label in enumerate(expl.state.labels)],
-            "logit z": [fmt(float(v)) for v in expl.z],
-            "p = softmax(z)": [fmt_probability(p, q) for p, q in zip(expl.p, expl.one_minus_p, strict=True)],
-            "y": [str(int(v)) for v in expl.y],
-            "∂E/∂z = p − y": [fmt(float(v)) for v in expl.grad],
-            "step direction −∂E/∂z": [fmt_signed(float(v)) for v in expl.descent],
-        }
+    return {
+        "class": [md(label) + (" (true)" if i == expl.target else "") for i, label in enumerate(expl.state.labels)],
+        "logit z": [fmt(float(v)) for v in expl.z],
+        "p = softmax(z)": [fmt_probability(p, q) for p, q in zip(expl.p, expl.one_minus_p, strict=True)],
+        "y": [str(int(v)) for v in expl.y],
+        "∂E/∂z = p − y": [fmt(float(v)) for v in expl.grad],
+        "step direction −∂E/∂z": [fmt_signed(float(v)) for v in expl.descent],
+    }
+
+
+def headline_numbers(expl: Explanation) -> Headline:
+    """The loss, p of the true class and the prediction, as the headline shows them (plain text)."""
+    state = expl.state
+    return Headline(
+        loss=fmt(expl.loss),
+        p_true=fmt_probability(expl.p_target, float(expl.one_minus_p[expl.target])),
+        target=expl.target,
+        predicted=expl.predicted,
+        labels=state.labels,
+        verdict=prediction.plain_verdict(expl),
+        tone="tie" if expl.is_tie else "right" if expl.is_correct else "wrong",
+        named=tuple(i < len(state.names) and bool(state.names[i]) for i in range(state.n_classes)),
     )
 
 
 def headline(expl: Explanation) -> None:
-    true_label = md(expl.state.label(expl.target))
-    cols = st.columns(3)
-    cols[0].metric("Cross-entropy loss E", fmt(expl.loss))
-    cols[1].metric(f"p of the true class ({true_label})", fmt_probability(expl.p_target, expl.one_minus_p[expl.target]))
-    predicted, under, why = prediction.verdict(expl)
-    cols[2].metric(
-        "Network predicts",
-        predicted,
-        under,
-        delta_color="off" if expl.is_tie else "normal" if expl.is_correct else "inverse",
-        delta_arrow="off",
-        help=why,
-    )
+    """The loss, p of the true class and the prediction; they follow a moving logit like the charts."""
+    live_headline(headline_numbers(expl), key="live_headline", present=display.presenting())
 
 
 def logit_sliders(expl: Explanation) -> None:

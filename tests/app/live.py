@@ -11,7 +11,8 @@ COMPONENT = "softmax_live"
 
 
 def _payload(element: Any) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(element.proto.json)
+    # components/live sends its data as JSON bytes (orjson); json.loads reads bytes as UTF-8
+    data: dict[str, Any] = json.loads(element.proto.bytes or element.proto.json)
     return data
 
 
@@ -38,3 +39,17 @@ def chart_spec(chart: Any) -> dict[str, Any]:
 def payload(element: Any) -> dict[str, Any]:
     """Everything a live element was sent (kind, spec or sliders, follow, seq, ...)."""
     return _payload(element)
+
+
+def headline(at: AppTest) -> dict[str, tuple[str, str, str]]:
+    """The live headline as it is drawn: label → (value, the line under it, tooltip), plain text."""
+    found = live_elements(at, "headline")
+    assert len(found) == 1, f"{len(found)} headlines on the page"
+    data = _payload(found[0])
+    text = data["text"]
+    true_label = data["labels"][data["target"]]
+    return {
+        "Cross-entropy loss E": (text["loss"], "", ""),
+        f"p of the true class ({true_label})": (text["p_true"], "", ""),
+        "Network predicts": (text["value"], text["under"], text["why"]),
+    }

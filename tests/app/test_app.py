@@ -12,6 +12,7 @@ from streamlit.testing.v1 import AppTest
 from components.render.numbers import fmt
 from components.render.text import shown
 from core import cross_entropy, softmax
+from tests.app import live
 from tests.app.live import charts
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -28,10 +29,12 @@ def run_app(**params: str | list[str]) -> AppTest:
 
 
 def metric(at: AppTest, label_start: str) -> str:
-    for m in at.metric:
-        if m.label.startswith(label_start):
-            return str(m.value)
-    raise AssertionError(f"no metric {label_start!r} among {[m.label for m in at.metric]}")
+    """A number of the headline (the live headline of components/live) by the start of its label."""
+    shown = live.headline(at)
+    for label, (value, _, _) in shown.items():
+        if label.startswith(label_start):
+            return value
+    raise AssertionError(f"no headline number {label_start!r} among {list(shown)}")
 
 
 def loss_shown(at: AppTest) -> str:

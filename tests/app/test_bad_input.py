@@ -11,6 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.params import N_MAX
+from tests.app import live
 from tests.app.live import charts
 from tests.app.test_app import run_app
 
@@ -54,7 +55,7 @@ NUMBER = re.compile(r"\b(nan|inf|infinity)\b", re.IGNORECASE)
 
 def numbers_on_screen(at: AppTest) -> str:
     """What the page shows as numbers and formulas (the notices quote the bad value; they are left out)."""
-    parts = [str(m.value) for m in at.metric] + [el.value for el in at.latex]
+    parts = [v for shown in live.headline(at).values() for v in shown if v] + [el.value for el in at.latex]
     for table in at.table:
         parts += [str(v) for v in table.value.to_numpy().ravel()]
     return " ".join(parts)

@@ -21,6 +21,7 @@ from streamlit.testing.v1 import AppTest
 from components.controls.presets import PRESETS
 from components.render.numbers import fmt
 from core import cross_entropy
+from tests.app import live
 from tests.app.test_app import metric, run_app
 
 LN3 = math.log(3.0)
@@ -28,13 +29,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def headline(at: AppTest) -> tuple[str, str]:
-    m = next(m for m in at.metric if m.label == "Network predicts")
-    return str(m.value), str(m.delta)
+    value, under, _ = live.headline(at)["Network predicts"]
+    return value, under
 
 
 def headline_help(at: AppTest) -> str:
-    m = next(m for m in at.metric if m.label == "Network predicts")
-    return str(m.proto.help)
+    return live.headline(at)["Network predicts"][2]
 
 
 # --- ties ----------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from components.render.share import QR_SCALE, share_link
 from components.render.text import md, plotly_text, tex_text
 from core import cross_entropy, grad_logits
 from core.dynamics import descend
+from tests.app import live
 from tests.app.live import chart_spec, charts
 from tests.app.test_app import loss_shown, metric, run_app
 
@@ -66,7 +67,11 @@ def test_huge_logits_stay_exact() -> None:
     assert want == pytest.approx(10.0 + math.log1p(math.exp(-10.0)), rel=1e-15)
     assert loss_shown(at) == fmt(want) == "10"
     assert list(at.table[0].value["logit z"]) == ["800", "790", "-800"]
-    shown = " ".join([m.value for m in at.markdown] + [str(m.value) for m in at.metric] + [el.value for el in at.latex])
+    shown = " ".join(
+        [m.value for m in at.markdown]
+        + [v for shown in live.headline(at).values() for v in shown]
+        + [el.value for el in at.latex]
+    )
     assert "nan" not in shown.lower()
     assert "inf" not in shown.lower()
 

@@ -20,11 +20,11 @@ LOAD_TIMEOUT = 60_000
 def open_page(page: Page, url: str) -> None:
     page.goto(url)
     expect(page.locator(".js-plotly-plot")).to_have_count(3, timeout=LOAD_TIMEOUT)
-    expect(page.locator('[data-testid="stMetricValue"]').first).to_be_visible()
+    expect(page.locator(".sxl-metric-value").first).to_be_visible()
 
 
 def loss_text(page: Page) -> str:
-    return page.locator('[data-testid="stMetricValue"]').first.inner_text().strip()
+    return page.locator(".sxl-metric-value").first.inner_text().strip()
 
 
 def bar_heights(page: Page) -> list[float]:
@@ -35,7 +35,7 @@ def bar_heights(page: Page) -> list[float]:
 def test_default_page_loads_with_the_worked_example(page: Page, app_url: str, screenshots: Path) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
     open_page(page, app_url)
-    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text("1.6094")
+    expect(page.locator(".sxl-metric-value").first).to_have_text("1.6094")
     assert bar_heights(page) == pytest.approx([0.2, 0.6, 0.2], abs=1e-12)
     expect(page.locator(".katex").first).to_be_visible()
     assert page.locator(".katex-error").count() == 0
@@ -52,7 +52,7 @@ def test_keyboard_moves_a_slider_and_everything_follows(page: Page, app_url: str
     z1 = float(thumb.input_value())
     z = [z1, LN3, 0.0]
     want_loss = fmt(float(cross_entropy(z, 0)))
-    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(want_loss, timeout=20_000)
+    expect(page.locator(".sxl-metric-value").first).to_have_text(want_loss, timeout=20_000)
     assert want_loss != "1.6094"
     page.wait_for_function(
         "want => Math.abs(document.querySelector('.js-plotly-plot').data[0].y[0] - want) < 1e-9",
@@ -66,7 +66,7 @@ def test_keyboard_moves_a_slider_and_everything_follows(page: Page, app_url: str
 def test_a_link_reproduces_the_view(page: Page, app_url: str) -> None:
     open_page(page, f"{app_url}/?n=4&z1=2&z4=-1.5&y=4")
     want = fmt(float(cross_entropy([2.0, LN3, 0.0, -1.5], 3)))
-    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(want)
+    expect(page.locator(".sxl-metric-value").first).to_have_text(want)
     assert len(bar_heights(page)) == 4
 
 
@@ -75,7 +75,7 @@ def test_a_bad_link_value_gives_a_notice_and_a_working_page(page: Page, app_url:
     alerts = page.locator('[data-testid="stAlert"]')
     expect(alerts).to_have_count(2)
     assert "z1" in alerts.nth(1).inner_text() or "z1" in alerts.nth(0).inner_text()
-    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text("1.6094")
+    expect(page.locator(".sxl-metric-value").first).to_have_text("1.6094")
     assert page.locator(".katex-error").count() == 0
 
 

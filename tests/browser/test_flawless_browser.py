@@ -44,7 +44,8 @@ LAYOUT = """() => {
   return {
     sidebar: document.querySelector('[data-testid=stSidebar]').getBoundingClientRect().width,
     plots,
-    cutText: cut('.stMainBlockContainer button p, [data-testid=stMetricLabel] *, [data-testid=stMetricDelta] *'),
+    cutText: cut('.stMainBlockContainer button p, [data-testid=stMetricLabel] *, [data-testid=stMetricDelta] *, '
+      + '.sxl-metric-label, .sxl-metric-delta'),
     wideFormulas: [...document.querySelectorAll('.stMainBlockContainer .katex-display')]
       .filter(e => e.scrollWidth > e.clientWidth + 3).map(e => [e.scrollWidth, e.clientWidth]),
   };

@@ -29,7 +29,7 @@ def address(page: Page) -> str:
 
 
 def loss_text(page: Page) -> str:
-    return page.locator('[data-testid="stMetricValue"]').first.inner_text().strip()
+    return page.locator(".sxl-metric-value").first.inner_text().strip()
 
 
 def share_text(page: Page) -> str:
@@ -40,31 +40,27 @@ def test_presets_set_every_control_and_the_address(page: Page, app_url: str) -> 
     open_page(page, f"{app_url}/?z1=3&n=4")
     page.get_by_role("radio", name="Ten classes").click()
     want = fmt(float(cross_entropy([1.5, 2.5, 0.3, -0.8, 1.9, -1.5, 0.0, 0.9, -2.2, 1.2], 4)))
-    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(want)
+    expect(page.locator(".sxl-metric-value").first).to_have_text(want)
     page.wait_for_function("() => location.href.includes('z10=1.2')")
     for part in ("n=10", "y=5", "z1=1.5", "z5=1.9", "z9=-2.2"):
         assert part in address(page)
     assert "z10=1.2" in share_text(page)
     page.get_by_role("radio", name="Huge logits").click()
-    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text("10")
+    expect(page.locator(".sxl-metric-value").first).to_have_text("10")
     page.wait_for_function("() => location.href.includes('huge=true')")
     # A reload of that address shows the same view.
     page.goto(address(page))
-    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text("10", timeout=LOAD_TIMEOUT)
+    expect(page.locator(".sxl-metric-value").first).to_have_text("10", timeout=LOAD_TIMEOUT)
 
 
 def test_presenter_mode_enlarges_the_page(page: Page, app_url: str, screenshots: Path) -> None:
     page.set_viewport_size({"width": 1920, "height": 1080})
     open_page(page, app_url)
-    size_before = page.locator('[data-testid="stMetricValue"]').first.evaluate(
-        "e => parseFloat(getComputedStyle(e).fontSize)"
-    )
+    size_before = page.locator(".sxl-metric-value").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     page.locator('[data-testid="stSidebar"]').get_by_text("Presenter mode").click()
     page.wait_for_function("() => location.href.includes('present=true')")
     expect(page.locator('[data-testid="stCaptionContainer"]').filter(has_text="always sum to 1")).to_have_count(0)
-    size_after = page.locator('[data-testid="stMetricValue"]').first.evaluate(
-        "e => parseFloat(getComputedStyle(e).fontSize)"
-    )
+    size_after = page.locator(".sxl-metric-value").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     assert size_after >= 1.5 * size_before
     tick_font = page.locator(".js-plotly-plot").first.evaluate("e => e.layout.font.size")
     assert tick_font == pytest.approx(16 * 1.4)
@@ -112,7 +108,7 @@ def test_share_link_and_qr_code_follow_the_state(page: Page, app_url: str) -> No
     expect(qr).not_to_have_attribute("src", src_before or "")
     page.goto(share_text(page))
     want = fmt(float(cross_entropy([0.1, LN3, 0.0], 0)))
-    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(want, timeout=LOAD_TIMEOUT)
+    expect(page.locator(".sxl-metric-value").first).to_have_text(want, timeout=LOAD_TIMEOUT)
 
 
 def test_quiz_predict_then_reveal(page: Page, app_url: str) -> None:
@@ -165,4 +161,4 @@ def test_every_control_is_reachable_by_keyboard(page: Page, app_url: str) -> Non
     page.keyboard.press("ArrowRight")
     assert page.evaluate("() => document.activeElement.innerText.trim()") == "Confident, wrong"
     page.keyboard.press("Enter")
-    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text("8.0028")
+    expect(page.locator(".sxl-metric-value").first).to_have_text("8.0028")

@@ -407,7 +407,7 @@ def test_what_python_sends_is_cores() -> None:
     payloads = {}
     for element in at.get("bidi_component"):
         proto = element.proto
-        payloads[proto.id.rsplit("-", 1)[-1]] = json.loads(proto.json or proto.mixed.json)
+        payloads[proto.id.rsplit("-", 1)[-1]] = json.loads(proto.bytes or proto.json or proto.mixed.json)
         assert len(proto.js_content) < 1000  # the module itself comes over HTTP, once
     z = [2.0, LN3, 0.0, -1.5]
     expl = explain(State(z=tuple(z), target=3))

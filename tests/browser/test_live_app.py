@@ -63,8 +63,8 @@ def test_a_live_slider_drag_in_explore_follows_the_hand_then_settles_on_core(pag
     assert bars == pytest.approx(p, abs=1e-6)
     href = page.evaluate("() => location.href")
     assert re.search(rf"[?&]z1={re.escape(f'{z1:g}')}(&|$)", href), href
-    # the headline (Python's st.metric) and the sidebar slider took the value too
-    expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(fmt(float(cross_entropy(z, 0))))
+    # the headline (Python's numbers again) and the sidebar slider took the value too
+    expect(page.locator(".sxl-metric-value").first).to_have_text(fmt(float(cross_entropy(z, 0))))
     thumb = page.locator('[data-testid="stSlider"]').filter(has_text="z1").get_by_role("slider")
     expect(thumb).to_have_attribute("aria-valuetext", f"{z1:.2f}")
     frames = page.evaluate("t => window.__frames.filter((f) => f[0] >= t)", start)

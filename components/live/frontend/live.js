@@ -11,7 +11,7 @@
 // Python's numbers always win: every instance draws what Python sent, except while the hand is ahead of
 // Python (a newer `seq` than the one Python answered), when it draws the browser's twin (softmax.js).
 
-import { fmt, fmtProbability, fmtSigned, softmaxNumbers } from "./softmax.js";
+import { fmt, fmtProbability, fmtSigned, softmaxNumbers, verdict } from "./softmax.js";
 
 const COMMIT_PAUSE_MS = 150;
 const BUS = new EventTarget(); // in-between logits, per group: one module instance serves the whole page
@@ -365,7 +365,7 @@ class Headline {
     this.root = el("div", "sxl-headline sxl-own", root);
     this.metrics = [0, 1, 2].map(() => {
       const box = el("div", "sxl-metric", this.root);
-      return { label: el("div", "sxl-metric-label", box), value: el("div", "sxl-metric-value", box), delta: el("div", "sxl-metric-delta", box) };
+      return { box, label: el("div", "sxl-metric-label", box), value: el("div", "sxl-metric-value", box), delta: el("div", "sxl-metric-delta", box) };
     });
     this.onLive = (event) => this.follow(event.detail);
     this.data = null;
@@ -378,29 +378,32 @@ class Headline {
     }
     this.data = data;
     this.root.classList.toggle("sxl-present", !!data.present);
-    this.show(data.text, data.target, data.predicted);
+    if (this.live && this.live.seq > data.seq) return this.follow(this.live); // the hand is ahead of Python
+    this.show(data.text, data.tone, data.target);
   }
 
   follow(live) {
     if (!this.data || live.seq <= this.data.seq) return;
+    this.live = live;
+    const d = this.data;
     const nums = softmaxNumbers(live.z, live.target);
     const t = live.target;
-    this.show({ loss: fmt(nums.loss), p_true: fmtProbability(nums.p[t], nums.oneMinusP[t]) }, t, nums.predicted);
+    const said = verdict(live.z, t, d.labels, d.named, nums);
+    this.show({ loss: fmt(nums.loss), p_true: fmtProbability(nums.p[t], nums.oneMinusP[t]), ...said }, said.tone, t);
   }
 
-  show(text, target, predicted) {
+  show(text, tone, target) {
     const labels = this.data.labels; // user text: only ever textContent
-    const [loss, pTrue, verdict] = this.metrics;
+    const [loss, pTrue, verdictBox] = this.metrics;
     loss.label.textContent = "Cross-entropy loss E";
     loss.value.textContent = text.loss;
     pTrue.label.textContent = `p of the true class (${labels[target]})`;
     pTrue.value.textContent = text.p_true;
-    verdict.label.textContent = "Network predicts";
-    verdict.value.textContent = labels[predicted];
-    const right = predicted === target;
-    verdict.delta.textContent = `${right ? "right" : "wrong"}: true class is ${labels[target]}`;
-    verdict.delta.classList.toggle("sxl-right", right);
-    verdict.delta.classList.toggle("sxl-wrong", !right);
+    verdictBox.label.textContent = "Network predicts";
+    verdictBox.value.textContent = text.value;
+    verdictBox.delta.textContent = text.under;
+    verdictBox.box.title = text.why;
+    for (const name of ["right", "wrong", "tie"]) verdictBox.delta.classList.toggle(`sxl-${name}`, tone === name);
   }
 
   destroy() {
@@ -559,8 +562,12 @@ class Logits {
 // ------------------------------------------------------------------------------------ the entry
 const KINDS = { chart: Chart, headline: Headline, logits: Logits };
 
+const DECODER = new TextDecoder();
+
 export default function mount({ data, parentElement, setTriggerValue }, urls) {
   loadCss(urls.base);
+  // Python sends the data as JSON bytes (components/live/component.py: orjson, cheaper for the server)
+  if (data instanceof Uint8Array) data = JSON.parse(DECODER.decode(data));
   let instance = INSTANCES.get(parentElement);
   if (!instance || !(instance instanceof KINDS[data.kind])) {
     instance?.destroy();

@@ -82,3 +82,42 @@ export function fmtProbability(p, oneMinusP, digits = 4) {
   if (fmt(p, digits) === "1" && oneMinusP > 0) return `1 − ${fmt(oneMinusP, digits)}`;
   return fmt(p, digits);
 }
+
+/** components.content.prediction.class_list (plain text): "Class 1, 2 and 3", "cat and dog", "all 10 classes". */
+export function classList(labels, named, classes) {
+  const n = labels.length;
+  if (classes.length === n && n > 2) return `all ${n} classes`;
+  let names = classes.map((i) => labels[i]);
+  if (names.length > 1 && classes.every((i) => !named[i])) names = [names[0], ...classes.slice(1).map((i) => String(i + 1))];
+  return names.length === 1 ? names[0] : `${names.slice(0, -1).join(", ")} and ${names[names.length - 1]}`;
+}
+
+/**
+ * components.content.prediction.plain_verdict for logits z: the prediction, the line under it, its
+ * tooltip, and the line's tone ("right", "wrong" or "tie"). A tie (two or more logits equal to the
+ * largest, as core.explanation's top_classes) is never called right or wrong.
+ */
+export function verdict(z, target, labels, named, nums = softmaxNumbers(z, target)) {
+  const m = nums.predicted;
+  const top = [];
+  z.forEach((v, i) => { if (v === z[m]) top.push(i); });
+  const trueLabel = labels[target];
+  if (top.length > 1) {
+    const listed = classList(labels, named, top);
+    const topP = fmtProbability(nums.p[m], nums.oneMinusP[m]);
+    const where = top.includes(target) ? "one of them" : "not one of them";
+    return {
+      value: `Tie: ${listed}`,
+      under: `share the top p = ${topP}`,
+      why: `Tie: ${listed} share the top p = ${topP}: the network predicts no single class. The true class, ${trueLabel}, is ${where}.`,
+      tone: "tie",
+    };
+  }
+  const right = m === target;
+  return {
+    value: labels[m],
+    under: `${right ? "right" : "wrong"}: true class is ${trueLabel}`,
+    why: "The class with the largest output p.",
+    tone: right ? "right" : "wrong",
+  };
+}
