@@ -11,11 +11,12 @@ from components import controls
 from components.content.intro import intro
 from components.params import VIEW_NAMES
 from components.render import display, share
-from components.render.runtime import freeze_imported_objects
+from components.render.runtime import coalesce_send_wakeups, freeze_imported_objects
 from components.views import VIEWS
 from core.explanation import explain
 
 freeze_imported_objects()  # once per process: keeps Streamlit's after-run garbage collection cheap
+coalesce_send_wakeups()  # once per process: one wake-up of the sending loop per batch of messages
 st.set_page_config(page_title="Softmax & cross-entropy, live", page_icon="∂", layout="wide")
 
 url_notices = controls.url_notices()  # before any widget: widgets drop the URL values they cannot use

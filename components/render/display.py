@@ -185,4 +185,6 @@ def table(frame: pd.DataFrame | Mapping[str, Sequence[str]]) -> None:
     if isinstance(frame, pd.DataFrame):
         st.table(frame, hide_index=True)
     else:
-        st.table(pa.table({name: pa.array(list(column), pa.string()) for name, column in frame.items()}))
+        st.table(
+            pa.table({name: pa.array(list(column), pa.string()) for name, column in frame.items()}), hide_index=True
+        )
