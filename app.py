@@ -21,7 +21,6 @@ st.set_page_config(page_title="Softmax & cross-entropy, live", page_icon="∂", 
 
 url_notices = controls.url_notices()  # before any widget: widgets drop the URL values they cannot use
 controls.render_presenter_toggle()
-display.apply_presenter_style()
 for notice in url_notices:
     st.warning(notice, icon="⚠️")
 state, name_notices = controls.render_controls()
@@ -37,3 +36,4 @@ for tab, (_, render) in zip(st.tabs(VIEW_NAMES, key="view", bind="query-params")
         with tab:
             render(explanation)
 share.render_share(controls.link_params(state.n_classes))
+display.apply_presenter_style()  # last: see its docstring

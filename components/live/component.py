@@ -37,6 +37,12 @@ _COMPONENT = st.components.v2.component("softmax_live", js=assets.stub_js(), iso
 
 Spec = dict[str, Any]
 
+#: The room kept for the live headline (px) until live.js has drawn it, so that nothing below jumps
+#: on load: its height as drawn (live.css) in a browser window, and in presenter mode on a 1024-px
+#: projector. Once drawn it takes its own height (on a phone, where its labels wrap, 126 px).
+HEADLINE_HEIGHT = 91
+HEADLINE_HEIGHT_PRESENT = 100
+
 
 def _mount(
     key: str, data: Mapping[str, Any], on_commit: Callable[[], None] | None = None, height: int | None = None
@@ -105,7 +111,8 @@ def live_headline(headline: Headline, *, key: str, group: str = "explore", prese
         "named": list(headline.named) or [False] * len(headline.labels),
         "present": present,
     }
-    _mount(key, data)
+    # Its height is reserved before live.js has loaded (as a chart's), so nothing below it jumps on load.
+    _mount(key, data, height=HEADLINE_HEIGHT_PRESENT if present else HEADLINE_HEIGHT)
 
 
 @dataclass(frozen=True)

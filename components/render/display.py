@@ -89,9 +89,38 @@ def presenting() -> bool:
     return bool(st.session_state.get("present", False))
 
 
+#: Room kept, from the first paint, for what draws itself only once its code has loaded: Streamlit
+#: shows a 40-px placeholder for a widget until the widget's JavaScript chunk arrives, and the live
+#: headline is empty until live.js has run. Without this, each one grew and pushed the page down as
+#: it loaded (Explore's layout shift was 0.37 at 1280 x 800; tests/browser/test_flawless_browser.py
+#: measures it). The heights are the drawn ones at the default sidebar width (300 px); a widget taller
+#: than its room (10 classes' radio buttons, long class names) still grows, from there.
+PAGE_CSS = """
+<style>
+section[data-testid="stSidebar"] :is(.st-key-n, .st-key-y, .st-key-z1, .st-key-z2, .st-key-z3, .st-key-z4,
+  .st-key-z5, .st-key-z6, .st-key-z7, .st-key-z8, .st-key-z9, .st-key-z10) { min-height: 68px; }
+section[data-testid="stSidebar"] .st-key-names { min-height: 89px; }
+section[data-testid="stSidebar"] .st-key-preset { min-height: 168px; }
+</style>
+"""
+
+#: In presenter mode the headline's text is larger, and the sidebar's width follows the screen.
+PRESENTER_ROOM_CSS = """
+<style>
+section[data-testid="stSidebar"] .st-key-preset { min-height: 0; }
+</style>
+"""
+
+
 def apply_presenter_style() -> None:
-    if presenting():
-        st.html(PRESENTER_CSS)
+    """The page's own CSS (one element): room for what loads late, and presenter mode's styles.
+
+    Call it last: it goes at the foot of the sidebar. Until Streamlit's Markdown code has loaded,
+    every Markdown element is a 24-px placeholder; there it pushes nothing down as it goes (at the
+    top of the page the whole page moved up by 24 px on load). Its styles apply from the moment
+    that code has loaded, wherever the element is.
+    """
+    st.sidebar.markdown(PAGE_CSS + (PRESENTER_CSS + PRESENTER_ROOM_CSS if presenting() else ""), unsafe_allow_html=True)
 
 
 def _scale_fonts(node: Any, factor: float, done: set[int] | None = None) -> None:

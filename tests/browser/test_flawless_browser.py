@@ -147,16 +147,7 @@ new PerformanceObserver(list => { for (const e of list.getEntries()) { if (e.had
 """
 
 
-EXPLORE_SHIFTS = (
-    "Explore's headline metrics and the sidebar's preset pills, sliders and radio buttons are drawn as "
-    "40-px placeholders until their code loads, then grow (up to 168 px) and push what is below: "
-    "0.11-0.18 on a loaded machine. They are in views/explore.py and controls/, outside this change."
-)
-
-
-@pytest.mark.parametrize(
-    "view", [pytest.param("Explore", marks=pytest.mark.xfail(reason=EXPLORE_SHIFTS, strict=False)), "Learning"]
-)
+@pytest.mark.parametrize("view", ["Explore", "Learning"])
 def test_the_page_hardly_moves_while_it_loads(page: Page, app_url: str, view: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 800})
     page.add_init_script(SHIFTS)

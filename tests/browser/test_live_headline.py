@@ -89,3 +89,28 @@ def test_a_key_step_onto_a_tie_is_never_called_right(page: Page, app_url: str) -
     seen: list[list[str]] = page.evaluate("() => window.__badges")
     assert seen, "the badge never changed"
     assert all("right" not in text and "sxl-right" not in cls for text, cls in seen), seen
+
+
+@pytest.mark.parametrize(("width", "height", "query"), [(390, 844, ""), (1280, 800, ""), (1024, 768, "&present=true")])
+def test_the_headline_takes_its_own_height_and_covers_nothing(
+    page: Page, app_url: str, width: int, height: int, query: str
+) -> None:
+    """Its room is kept while it loads (91 px, 100 in presenter mode); once drawn it is as tall as its
+    text, which wraps on a phone: it never runs into the chart below."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{app_url}/?z1=1&z2=1&z3=0{query}")  # a tie: the longest verdict
+    expect(page.locator(".sxl-metric-value").nth(2)).to_have_text("Tie: Class 1 and 2", timeout=LOAD_TIMEOUT)
+    expect(page.locator(".sxl-chart .js-plotly-plot").first).to_be_visible(timeout=LOAD_TIMEOUT)
+    got = page.evaluate(
+        """() => {
+            const headline = document.querySelector('.sxl-headline');
+            const box = headline.closest('[data-testid=stElementContainer]');
+            const below = document.querySelector('.sxl-chart')
+                .closest('[data-testid=stHorizontalBlock], [data-testid=stElementContainer]');
+            return {content: headline.getBoundingClientRect().bottom, box: box.getBoundingClientRect().bottom,
+                    below: below.getBoundingClientRect().top, scroll: box.scrollHeight - box.clientHeight};
+        }"""
+    )
+    assert got["content"] <= got["box"] + 0.5, got  # the box holds its text
+    assert got["box"] <= got["below"] + 0.5, got  # and ends before the charts begin
+    assert got["scroll"] <= 0, got

@@ -52,14 +52,24 @@ async function cachedScript(url) {
   }
 }
 
-let cssLoaded = false;
+let cssReady = null;
+/** live.css, once per page; resolves once it applies (or failed to load: then unstyled, not hidden). */
 function loadCss(base) {
-  if (cssLoaded) return;
-  cssLoaded = true;
-  const link = document.createElement("link");
-  link.rel = "stylesheet";
-  link.href = new URL("live.css", base).href;
-  document.head.appendChild(link);
+  cssReady ??= new Promise((resolve) => {
+    const link = document.createElement("link");
+    link.rel = "stylesheet";
+    link.href = new URL("live.css", base).href;
+    link.onload = link.onerror = () => resolve();
+    document.head.appendChild(link);
+  });
+  return cssReady;
+}
+
+/** Keep `node` out of the layout until live.css applies: unstyled, a headline is a column twice its
+ * height, and the page below it would jump when the styles arrive. */
+function hiddenUntilStyled(node) {
+  node.hidden = true;
+  cssReady.then(() => { node.hidden = false; }); // at once (a microtask, before the paint) if already loaded
 }
 
 function el(tag, className, parent) {
@@ -359,6 +369,17 @@ class Chart {
   }
 }
 
+/** Streamlit keeps a fixed height for an element mounted with one (the room kept while loading,
+ * components/live/component.py): once drawn, the element takes its own height instead. */
+function fitContent(parentElement) {
+  const container = parentElement.closest('[data-testid="stElementContainer"]');
+  for (let node = parentElement; node && container && node !== container.parentElement; node = node.parentElement) {
+    node.style.height = "auto";
+    node.style.minHeight = "0";
+  }
+  if (container) Object.assign(container.style, { overflow: "visible", flex: "0 0 auto" }); // its height was a flex basis
+}
+
 // ----------------------------------------------------------------------------------- the headline
 class Headline {
   constructor(root) {
@@ -574,6 +595,9 @@ export default function mount({ data, parentElement, setTriggerValue }, urls) {
     parentElement.querySelectorAll(":scope > .sxl-own").forEach((node) => node.remove());
     instance = new KINDS[data.kind](parentElement, urls);
     INSTANCES.set(parentElement, instance);
+    // (a chart is not hidden: Plotly.js measures its text, and draws only after its 4.8 MB have loaded)
+    if (!(instance instanceof Chart)) hiddenUntilStyled(instance.root);
+    if (instance instanceof Headline) cssReady.then(() => fitContent(parentElement));
   }
   instance.update(data, setTriggerValue);
   // Streamlit also calls this cleanup when new data arrived while this call was still loading the module
