@@ -97,7 +97,9 @@ def test_presenter_mode_enlarges_charts_and_hides_reading_aids() -> None:
         plain["layout"]["font"]["size"] * display.PRESENTER_FONT_SCALE
     )
     assert spec["layout"]["height"] > plain["layout"]["height"]
-    assert any("font-size: 3.4rem" in h.proto.body for h in at.get("html"))
+    page_css = [m.value for m in at.sidebar.markdown if "<style>" in m.value]
+    assert len(page_css) == 1 and "font-size: 3.4rem" in page_css[0]  # presenter mode's CSS, in the page's
+    assert not any("font-size: 3.4rem" in m.value for m in reading.sidebar.markdown)
 
 
 def test_for_projector_scales_every_font_it_finds() -> None:
