@@ -98,7 +98,8 @@ def test_presenter_mode_enlarges_charts_and_hides_reading_aids() -> None:
     )
     assert spec["layout"]["height"] > plain["layout"]["height"]
     page_css = [m.value for m in at.sidebar.markdown if "<style>" in m.value]
-    assert len(page_css) == 1 and "font-size: 3.4rem" in page_css[0]  # presenter mode's CSS, in the page's
+    assert len(page_css) == 1
+    assert "font-size: 3.4rem" in page_css[0]  # presenter mode's CSS, in the page's
     assert not any("font-size: 3.4rem" in m.value for m in reading.sidebar.markdown)
 
 
