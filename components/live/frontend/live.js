@@ -344,8 +344,8 @@ class Chart {
     const config = { displayModeBar: false, responsive: false, ...(this.data?.config || {}) };
     const t0 = performance.now();
     window.Plotly.react(this.gd, { data: figure.data, layout, frames: figure.frames, config });
-    // bench/live.py reads how long each draw took (set window.__liveDraws = [] to record them)
-    window.__liveDraws?.push([this.data?.follow ?? "chart", performance.now() - t0]);
+    // bench/live.py reads each draw: whose, how long, when (set window.__liveDraws = [] to record them)
+    window.__liveDraws?.push([this.data?.follow ?? "chart", performance.now() - t0, t0]);
     // What is on screen, for the next glide; a figure mid-glide counts as where it is now.
     this.shown = figure;
     if (!settlesTo) this.box.dataset.drawn = this.source; // for tests: whose numbers are on screen
