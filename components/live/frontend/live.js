@@ -229,7 +229,7 @@ function between(from, to, t) {
 // (well under 1 ms); anything else (a symbol, a text position, an axis range, a size) is Plotly.react's.
 // Plotly's own data (hover) catch up with one Plotly.react once the hand rests (TRUE_UP_MS).
 
-const TRUE_UP_MS = 300;
+const TRUE_UP_MS = 1000; // Python has mostly answered by then (its answer is a Plotly.react)
 const MOVING_TRACE_KEYS = new Set(["x", "y", "text", "marker"]);
 const BAR_PATH = /^M([^,]+),([^V]+)V([^H]+)H([^V]+)V([^Z]+)Z$/;
 const TRANSLATE = /^translate\(\s*([^,\s)]+)[\s,]+([^,\s)]+)\s*\)/;
