@@ -280,14 +280,15 @@ def thumb_point(page: Page, index: int = 0) -> tuple[float, float]:
 
 
 def draws_during(page: Page, start: float, end: float) -> dict[str, tuple[int, int]]:
-    """Per followed chart: (quick draws, Plotly.react draws) live.js made between ``start`` and ``end``
-    (recorded once the page sets ``window.__liveDraws = []``)."""
+    """Per followed chart: (quick draws, Plotly.react draws) of the browser's in-between numbers that
+    live.js made between ``start`` and ``end`` (recorded once the page sets ``window.__liveDraws = []``).
+    Python's answers (a busy machine can pause the hand long enough for a commit) are left out."""
     rows: list[list[Any]] = page.evaluate(
         "([a, b]) => (window.__liveDraws || []).filter((d) => d[2] >= a && d[2] <= b)", [start, end]
     )
     counts = {}
     for follow in ("p", "grad", "loss"):
-        mine = [d for d in rows if d[0] == follow]
+        mine = [d for d in rows if d[0] == follow and d[4] == "browser"]
         counts[follow] = (sum(1 for d in mine if d[3]), sum(1 for d in mine if not d[3]))
     return counts
 
