@@ -370,6 +370,7 @@ function moveBars(gd, node, a, b, ya, writes) {
     const transform = label.getAttribute("transform") ?? "";
     const moved = shiftTranslate(transform, 0, top - Number(m[3]));
     if (Array.isArray(a.y) && b.y[j] >= 0 !== a.y[j] >= 0) return false; // its text changes side
+    if (b.textposition !== "outside") return false; // inside a bar, Plotly fits (scales, moves) the text
     if (!moved || label.children.length || (text !== undefined && !PLAIN(text)) || /scale\(/.test(transform)) return false;
     writes.push([label, "transform", moved]);
     if (text === undefined || (Array.isArray(a.text) && a.text[j] === text)) continue;
@@ -378,7 +379,6 @@ function moveBars(gd, node, a, b, ya, writes) {
     if (angle % 180 === 0) continue;
     // A turned text outside its bar stands on the bar's top: a longer text reaches further (up, or down
     // under a negative bar), so its centre moves by half the change of length, measured once written.
-    if (b.textposition !== "outside") return false;
     const away = (b.y[j] >= 0 ? -1 : 1) * Math.abs(Math.sin((angle * Math.PI) / 180));
     writes.push([label, LENGTHEN, { before: label.getComputedTextLength(), place: (change) => [[label, shiftTranslate(moved, 0, (away * change) / 2)]] }]);
   }
@@ -559,7 +559,10 @@ class Chart {
   react(figure, settlesTo = null, full = false) {
     const frame = this.frameOf(figure);
     const t0 = performance.now();
-    const quick = !full && this.quickable(figure) && quickDraw(this.gd, this.shown, figure);
+    // Only in-between states are drawn quickly (the hand's numbers, a glide's frames): a figure that
+    // settles on Python's numbers is Plotly.react's, so Plotly's own data are core's numbers too.
+    const inBetween = settlesTo !== null || this.source === "browser";
+    const quick = !full && inBetween && this.quickable(figure) && quickDraw(this.gd, this.shown, figure);
     if (quick) {
       clearTimeout(this.trueUp);
       this.trueUp = setTimeout(() => this.catchUp(), TRUE_UP_MS);
