@@ -6,7 +6,10 @@ on screen and drawn in each frame):
 
   * drags the first logit slider with the mouse for 2 s (120 moves), then releases it:
       - drawn states per second of drag: frames whose first bar differs from the frame before;
-      - first drawn change after the first move, ms;
+        the same for each of the three charts (its first bar, else its last marker), and how
+        many times per second live.js drew each (Plotly.react or a quick draw);
+      - first drawn change after the first move, ms (the first changed frame is compared
+        with the frame on screen when the value changed);
       - release → settled: until Python's numbers for the final value are on the page
         (every chart's data equal core's, and the text Python wrote);
       - reruns (rerun requests the page sent) and blank chart frames (a frame where one of
@@ -16,11 +19,12 @@ on screen and drawn in each frame):
     reruns and blank frames until settled;
   * one key press (a single step) and the bytes it costs, both ways.
 
-Apps: the minimal app (three st.sliders and one st.plotly_chart), the app itself (its sidebar
-slider z1 and the three Plotly charts of Explore) and bench/apps/live_demo.py (the live
-components). Medians over --repeats drags.
+Apps: the minimal app (three st.sliders and one st.plotly_chart), the app itself dragged two
+ways: `app` its sidebar slider z1 (an st.slider, which sends on release), `app-live` Explore's live
+slider z1 under the probability chart (what a student drags), both with the three Plotly charts of
+Explore, and bench/apps/live_demo.py (the live components). Medians over --repeats drags.
 
-    python bench/live.py [--repeats 3] [--apps minimal,app,live]
+    python bench/live.py [--repeats 3] [--apps minimal,app,app-live,live]
 """
 
 from __future__ import annotations
@@ -60,10 +64,18 @@ SAMPLER = """
     return box.width >= 2 && box.height >= 2
       && gd.checkVisibility({ opacityProperty: true, visibilityProperty: true });
   };
+  // what each chart shows of the moving numbers: its first bar, else its last marker
+  const mark = (gd) => {
+    const bar = gd.querySelector('.bars .point path');
+    if (bar) return bar.getAttribute('d');
+    const points = gd.querySelectorAll('.scatterlayer .point');
+    return points.length ? points[points.length - 1].getAttribute('transform') : null;
+  };
   const tick = (t) => {
     const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
     const bar = plots[0] && plots[0].querySelector('.bars .point path');
-    window.__frames.push([t, plots.length, plots.filter(drawn).length, bar ? bar.getAttribute('d') : null]);
+    window.__frames.push([t, plots.length, plots.filter(drawn).length, bar ? bar.getAttribute('d') : null,
+      plots.slice(0, 3).map(mark)]);
     requestAnimationFrame(tick);
   };
   requestAnimationFrame(tick);
@@ -83,6 +95,11 @@ class App:
     charts: int  # Plotly charts on screen
     thumb: str  # the first logit slider
     url: str = ""
+
+    @property
+    def native(self) -> bool:
+        """The slider is a native range input (the live sliders), not an st.slider."""
+        return self.thumb == LIVE_SLIDER
 
     def settled(self, z1: float) -> tuple[str, Any]:
         """JavaScript: true once Python's numbers for z1 (z2 = ln 3, z3 = 0) are drawn everywhere."""
@@ -113,10 +130,12 @@ class App:
 
 
 ST_SLIDER_Z1 = '[data-testid="stSlider"] input[aria-label="z1"]'  # its input is hidden, under the thumb
+LIVE_SLIDER = "input.sxl-range"
 APPS = {
     "minimal": App("minimal", ROOT / "bench" / "apps" / "minimal_app.py", 1, ST_SLIDER_Z1),
     "app": App("app", ROOT / "app.py", 3, ST_SLIDER_Z1),
-    "live": App("live", ROOT / "bench" / "apps" / "live_demo.py", 3, "input.sxl-range"),
+    "app-live": App("app-live", ROOT / "app.py", 3, LIVE_SLIDER),
+    "live": App("live", ROOT / "bench" / "apps" / "live_demo.py", 3, LIVE_SLIDER),
 }  # fmt: skip
 
 
@@ -187,10 +206,12 @@ def frames_between(page: Page, t0: float, t1: float) -> list[list[Any]]:
 
 def drag(page: Page, app: App, wire: Wire) -> dict[str, float]:
     thumb = page.locator(app.thumb).first
-    handle = thumb if app.name == "live" else thumb.locator("xpath=../..")  # st.slider: its input is hidden
+    handle = thumb if app.native else thumb.locator("xpath=../..")  # st.slider: its input is hidden
+    handle.scroll_into_view_if_needed()
+    page.wait_for_timeout(300)
     box = handle.bounding_box()
     assert box is not None
-    if app.name == "live":  # a native range: the thumb sits at the value's place along the track
+    if app.native:  # a native range: the thumb sits at the value's place along the track
         lo, hi, value = (float(thumb.get_attribute(a) or 0) for a in ("min", "max", "value"))
         x = box["x"] + 8 + (box["width"] - 16) * (value - lo) / (hi - lo)
     else:
@@ -220,16 +241,30 @@ def drag(page: Page, app: App, wire: Wire) -> dict[str, float]:
     t_end = page.evaluate("() => performance.now()")
     after = wire.mark()
     first_move = page.evaluate("() => window.__firstMove") or t_down
-    frames = frames_between(page, first_move, t_up)
+    # the drag's frames, after the one on screen when the value first changed (a change is a frame
+    # whose bar differs from the frame before: the first one is compared with that frame)
+    near = frames_between(page, t_down - 200, t_up)
+    frames = [f for f in near if f[0] < first_move][-1:] + [f for f in near if f[0] >= first_move]
     changes = [f[0] for prev, f in itertools.pairwise(frames) if f[3] != prev[3]]
     all_frames = frames_between(page, t_down, t_end)
     reruns = after[2] - before[2]
-    draws = page.evaluate("() => window.__liveDraws.splice(0).map((d) => d[1])")
+    draws = page.evaluate("() => window.__liveDraws.splice(0)")
     drag_frames = [f for f in all_frames if first_move <= f[0] <= t_up]
-    return {
-        "drag_s": (t_up - first_move) / 1e3,
+    seconds = (t_up - first_move) / 1e3
+    per_chart = {}
+    for i, name in enumerate(["p", "grad", "loss"]):
+        marks = [f[4][i] if len(f[4]) > i else None for f in frames]
+        per_chart[f"states_{name}"] = sum(1 for a, b in itertools.pairwise(marks) if a != b) / seconds
+        # draws of this chart during the drag (live.js records [follow, ms, start] when asked)
+        during = [d for d in draws if d[0] == name and len(d) > 2 and first_move <= d[2] <= t_up]
+        per_chart[f"draws_{name}"] = len(during) / seconds
+    return per_chart | {
+        "drag_s": seconds,
         "fps": len(drag_frames) / ((t_up - first_move) / 1e3),
-        "draw_ms": statistics.median(draws) if draws else math.nan,
+        "draw_ms": statistics.median(d[1] for d in draws) if draws else math.nan,
+        # draws by Plotly.react (live.js marks quick draws, which move Plotly's SVG, with a fourth field)
+        "react_ms": statistics.median(full) if (full := [d[1] for d in draws if not d[3:4] or not d[3]]) else math.nan,
+        "react_share": sum(1 for d in draws if not d[3:4] or not d[3]) / len(draws) if draws else math.nan,
         "states_per_s": len(changes) / ((t_up - first_move) / 1e3),
         "first_ms": (changes[0] - first_move) if changes else math.nan,
         "settle_ms": settle_ms,
@@ -335,9 +370,15 @@ def main() -> None:
         ("first drawn change after the first value change, ms", "first_ms", "{:.0f}", "≤ 50"),
         ("the drag lasted, s (2 s of moves, slower when the page is slow)", "drag_s", "{:.1f}", ""),
         ("frames the page drew per second during the drag", "fps", "{:.0f}", ""),
+        ("  drawn states per second: probability chart (first bar)", "states_p", "{:.1f}", "≥ 20"),
+        ("  drawn states per second: gradient chart (first shaft)", "states_grad", "{:.1f}", "≥ 10"),
+        ("  drawn states per second: loss chart (the point)", "states_loss", "{:.1f}", "≥ 10"),
+        ("  Plotly draws per second of drag: p / grad / loss", "draws", "{}", ""),
         ("release → Python's numbers on the page, ms", "settle_ms", "{:.0f}", ""),
         ("reruns during the drag and settle", "reruns", "{:.0f}", ""),
-        ("one chart drawn (Plotly.react), median ms", "draw_ms", "{:.1f}", ""),
+        ("one chart drawn (Plotly.react or a quick draw), median ms", "draw_ms", "{:.1f}", ""),
+        ("one Plotly.react of a chart, median ms", "react_ms", "{:.1f}", ""),
+        ("share of draws by Plotly.react, drag and settle", "react_share", "{:.2f}", ""),
         ("blank chart frames, drag and settle", "blank", "{:.0f}", "0"),
         ("frames sampled, drag and settle", "frames", "{:.0f}", ""),
         ("websocket KB in (server → page), drag", "kb_in", "{:.1f}", ""),
@@ -350,6 +391,9 @@ def main() -> None:
     ]
     print("| measure | " + " | ".join(names) + " | goal |")
     print("| --- | " + " | ".join("---:" for _ in names) + " | --- |")
+    for name in names:
+        r = results[name]
+        r["draws"] = " / ".join(f"{r[f'draws_{c}']:.0f}" for c in ("p", "grad", "loss"))
     for label, key, form, goal in rows:
         print(f"| {label} | " + " | ".join(form.format(results[n][key]) for n in names) + f" | {goal} |")
 

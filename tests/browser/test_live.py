@@ -196,6 +196,62 @@ def test_chart_patches_agree_with_the_figure_builders(page: Page, live_url: str,
             assert got["layout"]["yaxis"]["range"] == pytest.approx(spec_b["layout"]["yaxis"]["range"], rel=1e-12)
 
 
+#: Where each drawn element of a chart is on screen: bars, bar texts, markers, marker texts, annotations.
+GEOMETRY = """(gd) => ['.bars .point path', '.bartext', '.scatterlayer .point', '.textpoint text', '.annotation-text']
+  .map((sel) => Array.from(gd.querySelectorAll(sel)).map((e) => {
+    const r = e.getBoundingClientRect();
+    return [r.left, r.top, r.right, r.bottom, e.textContent];
+  }))"""
+
+
+@pytest.mark.parametrize("follow", ["p", "grad", "loss"])
+def test_a_quick_draw_puts_everything_where_plotly_draws_it(page: Page, live_url: str, follow: str) -> None:
+    """While a hand moves, live.js moves the SVG elements Plotly drew (quickDraw) rather than run
+    Plotly.react: every bar, text, marker and annotation ends where Plotly.react puts it."""
+    open_demo(page, live_url)
+    build = {"p": charts.probability_figure, "grad": charts.gradient_figure, "loss": charts.loss_curve_figure}[follow]
+    rng = random.Random(5)
+    quick = 0
+    for n in [3, 8, 2, 10, 5, 7, 4, 9]:  # up to 6 classes the texts stand upright, past that they are turned
+        target = rng.randrange(n)
+        z = [round(rng.uniform(-4, 4), 1) for _ in range(n)]
+        moved = list(z)
+        moved[rng.randrange(n)] += rng.choice([-1, 1]) * round(rng.uniform(0.1, 1.5), 1)
+        spec = json.loads(json.dumps(build(explain(State(z=tuple(z), target=target)))))
+        got = page.evaluate(
+            f"""async ([url, spec, follow, z, target]) => {{
+                const m = await import(url);
+                const geometry = {GEOMETRY};
+                const gd = document.createElement('div');
+                document.body.append(gd);
+                const size = (layout) => ({{ ...layout, width: 600, height: 380, autosize: false }});
+                await Plotly.newPlot(gd, spec.data, size(spec.layout));
+                const next = m.patchedSpec(spec, follow, {{ z, target }});
+                const ok = m.movable(spec, next) && m.quickDraw(gd, spec, next);
+                const quick = geometry(gd);
+                await Plotly.react(gd, next.data, size(next.layout));
+                const full = geometry(gd);
+                Plotly.purge(gd);
+                gd.remove();
+                return {{ ok, quick, full }};
+            }}""",
+            [f"{page.url.split('?')[0].rstrip('/')}/{FILES}live.js", spec, follow, moved, target],
+        )
+        if not got["ok"]:
+            continue  # a symbol, a text position or an axis range changed: Plotly.react draws it
+        quick += 1
+        for kind, have, want in zip(GEOMETRY_KINDS, got["quick"], got["full"], strict=True):
+            assert len(have) == len(want), (follow, kind)
+            for a, b in zip(have, want, strict=True):
+                assert a[4] == b[4], (follow, kind)  # the same text
+                # within a pixel and a half: Plotly puts an annotation on whole pixels, the quick draw does not
+                assert a[:4] == pytest.approx(b[:4], abs=1.5), (follow, kind, z, moved)
+    assert quick >= 5, "the quick draw hardly ever applies to these figures"
+
+
+GEOMETRY_KINDS = ["bars", "bar texts", "markers", "marker texts", "annotations"]
+
+
 # ------------------------------------------------------------------------- the hand and the charts
 
 SAMPLER = """
@@ -223,6 +279,28 @@ def thumb_point(page: Page, index: int = 0) -> tuple[float, float]:
     return box["x"] + 8 + (box["width"] - 16) * (value - lo) / (hi - lo), box["y"] + box["height"] / 2
 
 
+def draws_during(page: Page, start: float, end: float) -> dict[str, tuple[int, int]]:
+    """Per followed chart: (quick draws, Plotly.react draws) of the browser's in-between numbers that
+    live.js made between ``start`` and ``end`` (recorded once the page sets ``window.__liveDraws = []``).
+    Python's answers (a busy machine can pause the hand long enough for a commit) are left out."""
+    rows: list[list[Any]] = page.evaluate(
+        "([a, b]) => (window.__liveDraws || []).filter((d) => d[2] >= a && d[2] <= b)", [start, end]
+    )
+    counts = {}
+    for follow in ("p", "grad", "loss"):
+        mine = [d for d in rows if d[0] == follow and d[4] == "browser"]
+        counts[follow] = (sum(1 for d in mine if d[3]), sum(1 for d in mine if not d[3]))
+    return counts
+
+
+def assert_drawn_quickly(draws: dict[str, tuple[int, int]]) -> None:
+    """While a hand drags, each chart follows by moving Plotly's SVG (a Plotly.react takes ~20 ms on a slow
+    machine, too long for every frame): a few Plotly.react (a text that changes side, an axis that grows)."""
+    for follow, (quick, full) in draws.items():
+        assert quick >= 8, f"the {follow} chart was not drawn quickly while the hand moved: {draws}"
+        assert full <= 3, f"the {follow} chart was drawn by Plotly.react while the hand moved: {draws}"
+
+
 def test_a_mouse_drag_is_followed_before_python_runs_and_settles_on_core(page: Page, live_url: str) -> None:
     page.set_viewport_size({"width": 1400, "height": 1000})
     page.add_init_script(SAMPLER)
@@ -233,7 +311,7 @@ def test_a_mouse_drag_is_followed_before_python_runs_and_settles_on_core(page: P
     page.mouse.move(x, y)
     page.mouse.down()
     sent_before = len(reruns)
-    start = page.evaluate("() => performance.now()")
+    start = page.evaluate("() => { window.__liveDraws = []; return performance.now(); }")
     for k in range(1, 41):  # quick moves: no 150 ms pause, so nothing is sent until release
         page.mouse.move(x + 2.0 * k, y)
     during = page.evaluate("() => performance.now()")
@@ -242,6 +320,7 @@ def test_a_mouse_drag_is_followed_before_python_runs_and_settles_on_core(page: P
         [start, during],
     )
     assert states >= 5, "the bars did not follow the drag"
+    assert_drawn_quickly(draws_during(page, start, during))
     assert page.locator(".sxl-chart").first.get_attribute("data-drawn") == "browser"
     page.mouse.up()
     z1 = float(page.locator("input.sxl-range").first.input_value())

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 
 from components.render.numbers import fmt
 from core import cross_entropy, softmax
-from tests.browser.test_live import SAMPLER, thumb_point
+from tests.browser.test_live import SAMPLER, assert_drawn_quickly, draws_during, thumb_point
 
 pytestmark = pytest.mark.browser
 LN3 = math.log(3.0)
@@ -33,7 +33,7 @@ def test_a_live_slider_drag_in_explore_follows_the_hand_then_settles_on_core(pag
     x, y = thumb_point(page)
     page.mouse.move(x, y)
     page.mouse.down()
-    start = page.evaluate("() => performance.now()")
+    start = page.evaluate("() => { window.__liveDraws = []; return performance.now(); }")
     for k in range(1, 41):  # quick moves: no 150 ms pause, so nothing is committed before release
         page.mouse.move(x + 2.0 * k, y)
     during = page.evaluate("() => performance.now()")
@@ -41,8 +41,13 @@ def test_a_live_slider_drag_in_explore_follows_the_hand_then_settles_on_core(pag
         "([a, b]) => new Set(window.__frames.filter((f) => f[0] >= a && f[0] <= b).map((f) => f[3])).size",
         [start, during],
     )
-    print(f"distinct bar states during the drag: {states}")
+    frames = page.evaluate("([a, b]) => window.__frames.filter((f) => f[0] >= a && f[0] <= b).length", [start, during])
+    draws = draws_during(page, start, during)
+    print(f"distinct bar states during the drag: {states} in {frames} frames; draws (quick, Plotly.react): {draws}")
     assert states >= 10, "the bars did not follow the drag"  # 39 measured with 2 busy cores
+    assert_drawn_quickly(draws)
+    # moves are drawn once per frame at most, however many come in a frame
+    assert all(quick + full <= frames + 1 for quick, full in draws.values()), (draws, frames)
     assert page.locator(".sxl-chart").first.get_attribute("data-drawn") == "browser"
     page.mouse.up()
     z1 = float(page.locator("input.sxl-range").first.input_value())
