@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 from components.render import theme
 from components.render.numbers import fmt, fmt_probability, fmt_signed
 from components.render.spec import Spec, finish, hline, merge, title
@@ -146,10 +148,19 @@ _LOSS_CURVE = {
 }
 
 
+def loss_axis_top(loss: float) -> float:
+    """The top of the loss axis: 5, or the next multiple of 5 above the loss with 15 % room.
+
+    In steps, so a hand dragging a logit changes the axis only now and then (a changed axis can
+    only be drawn by a full Plotly.react; ``frontend/live.js`` ``PATCHES.loss`` is its twin).
+    """
+    return 5.0 * max(1, math.ceil(loss * 1.15 / 5.0))
+
+
 def loss_curve_figure(expl: Explanation) -> Spec:
     """The curve ``E = -ln p`` against the true class's probability, with the current point on it."""
     p_true = expl.p_target
-    top = max(5.0, expl.loss * 1.15)
+    top = loss_axis_top(expl.loss)
     point = {
         "type": "scatter",
         "x": [p_true],

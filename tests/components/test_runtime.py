@@ -11,6 +11,30 @@ from streamlit.runtime.app_session import AppSession
 from components.render import runtime
 
 
+def in_a_thread_of_its_own(test: Any) -> Any:
+    """Run ``test`` in a new thread: Playwright's sync API leaves an event loop running in the main
+    thread when the browser tests ran first, and a second loop cannot run there."""
+
+    def run(*args: Any, **kwargs: Any) -> None:
+        failure: list[BaseException] = []
+
+        def body() -> None:
+            try:
+                test(*args, **kwargs)
+            except BaseException as error:  # re-raised in the test's own thread
+                failure.append(error)
+
+        thread = threading.Thread(target=body)
+        thread.start()
+        thread.join()
+        if failure:
+            raise failure[0]
+
+    run.__name__ = test.__name__
+    run.__doc__ = test.__doc__
+    return run
+
+
 class CountingLoop:
     """An event loop's ``call_soon_threadsafe`` that counts the calls (each is a write to its wake-up pipe)."""
 
@@ -57,6 +81,7 @@ def test_the_patch_applies_to_the_pinned_streamlit() -> None:
     assert runtime.coalesce_send_wakeups() is True  # once per process: a second call changes nothing
 
 
+@in_a_thread_of_its_own
 def test_every_callback_runs_once_in_order_with_few_wakeups() -> None:
     loop = asyncio.new_event_loop()
     counting = CountingLoop(loop)
@@ -85,6 +110,7 @@ def test_every_callback_runs_once_in_order_with_few_wakeups() -> None:
     assert 1 <= session.wakeups < 500
 
 
+@in_a_thread_of_its_own
 def test_a_failing_callback_does_not_stop_the_others() -> None:
     loop = asyncio.new_event_loop()
     reported: list[dict[str, Any]] = []
@@ -104,6 +130,7 @@ def test_a_failing_callback_does_not_stop_the_others() -> None:
     assert [type(c["exception"]) for c in reported] == [ValueError]
 
 
+@in_a_thread_of_its_own
 def test_after_the_loop_closed_callbacks_are_dropped_as_streamlit_does() -> None:
     loop = asyncio.new_event_loop()
     session = FakeSession(CountingLoop(loop))

@@ -156,7 +156,8 @@ const PATCHES = {
     point.y = [nums.loss];
     point.text = [`E = ${fmt(nums.loss)}`];
     point.textposition = pTrue < 0.6 ? "top right" : "top left";
-    fig.layout.yaxis = { ...fig.layout.yaxis, range: [0, Math.max(5, nums.loss * 1.15)] };
+    // figures/explore.py loss_axis_top: 5, or the next multiple of 5 above E with 15 % room
+    fig.layout.yaxis = { ...fig.layout.yaxis, range: [0, 5 * Math.max(1, Math.ceil((nums.loss * 1.15) / 5))] };
   },
 };
 
