@@ -283,6 +283,8 @@ def picked_figure(
 
 
 LAYER_DASHES = ("solid", "dash", "dot", "dashdot")
+#: The confusion matrices' last column when some points tie at the top (no single class predicted).
+TIE_COLUMN = "tie"
 
 
 def layer_name(layer: int, n_layers: int) -> str:
@@ -383,20 +385,28 @@ def _layer_colours(n_layers: int) -> list[str]:
 
 
 def confusion_figure(training: Training, labels: Sequence[str] | None = None) -> Spec:
-    """``C[i, j]`` = points of true class ``i`` predicted as ``j`` (final weights): training and test side by side."""
+    """``C[i, j]`` = points of true class ``i`` predicted as ``j`` (final weights): training and test side by side.
+
+    Points whose largest output is shared by two or more classes are predicted as no single class: when
+    there are any, a last column "tie" counts them (per true class), so every row still adds up to its class.
+    """
     k = training.n_classes
     names = [plotly_text(label) for label in (labels if labels is not None else [str(c + 1) for c in range(k)])]
-    panels = [("training points", training.confusion_train)]
+    panels = [("training points", training.confusion_train, training.ties_train)]
     if training.confusion_test is not None:
-        panels.append(("test points", training.confusion_test))
-    fig = SpecFigure(rows=1, cols=len(panels), horizontal_spacing=0.16, subplot_titles=[name for name, _ in panels])
-    for col, (name, counts) in enumerate(panels, start=1):
+        ties_test = training.ties_test if training.ties_test is not None else np.zeros(k, dtype=np.int64)
+        panels.append(("test points", training.confusion_test, ties_test))
+    with_ties = any(int(ties.sum()) > 0 for _, _, ties in panels)
+    columns = [*names, TIE_COLUMN] if with_ties else names
+    fig = SpecFigure(rows=1, cols=len(panels), horizontal_spacing=0.16, subplot_titles=[name for name, _, _ in panels])
+    for col, (name, single, ties) in enumerate(panels, start=1):
+        counts = np.column_stack([single, ties]) if with_ties else single
         totals = np.maximum(counts.sum(axis=1, keepdims=True), 1)
         share = counts / totals
         text = [[str(int(v)) for v in row] for row in counts]
         fig.add_trace(
             trace(
-                "heatmap", z=share.tolist(), x=names, y=names, text=text, texttemplate="%{text}",
+                "heatmap", z=share.tolist(), x=columns, y=names, text=text, texttemplate="%{text}",
                 textfont={"size": theme.FONT_SIZE}, colorscale=[[0.0, "#E8F0F7"], [1.0, "#0072B2"]],
                 zmin=0.0, zmax=1.0, showscale=False, xgap=2, ygap=2,
                 hovertemplate=f"{name}: %{{text}} of true class %{{y}} predicted as %{{x}}<extra></extra>",
