@@ -219,6 +219,12 @@ LAYER_CHARTS = {"linear": 6, "relu": 4, "maxpool": 4, "dropout": 5, "batchnorm":
 NETWORK_QUERIES = ("", "&k=5&data=blobs&at=initial&pick=9")
 
 
+#: The colours of the filled points' rims and of the test points' casings, as Plotly.js resolved them.
+RIMS = """el => el._fullData.filter(t => t.type === 'scatter' && t.name !== 'picked point').map(t =>
+  t.name.endsWith('(casing)') ? t.marker.color : t.marker.symbol.endsWith('-open') ? null : t.marker.line.color)
+  .filter(c => c !== null)"""
+
+
 def open_page(page: Page, url: str, query: str, charts: int) -> None:
     page.goto(f"{url}/?{query}")
     expect(page.locator(".js-plotly-plot")).to_have_count(charts, timeout=LOAD_TIMEOUT)
@@ -252,6 +258,15 @@ def test_network_and_every_layer_fit_a_1024x768_projector(
         found += [f"formula {w} px in {b} px: {tex}" for w, b, tex in got["wideFormulas"]]
         found += [f"past the right edge: {e}" for e in page.evaluate(BEYOND_RIGHT)]
         found += [f"KaTeX error: {t}" for t in page.locator(".katex-error").all_inner_texts()]
+        if name.startswith("network"):  # the points' rims and casings, as Chromium draws them: the theme's text
+            regions = page.locator(".st-key-chart_net_regions .js-plotly-plot")
+            rims, text = regions.evaluate(RIMS), regions.evaluate("el => el._fullLayout.font.color")
+            found += [
+                f"a point's rim or casing in {c}, not the text's {text}" for c in rims if c.upper() != text.upper()
+            ]
+            found += [] if len(rims) >= 6 else [f"only {len(rims)} rims and casings drawn"]
+            if scheme == "dark":  # light on the dark page (it was 55% black there)
+                found += [] if text.upper() == theme.THEMES["dark"][theme.TEXT].upper() else [f"dark text {text}"]
         problems += [f"{name}: {p}" for p in found]
         page.screenshot(path=str(screenshots / f"presenter-1024x768-{name}-{scheme}.png"))
     assert problems == []
