@@ -184,7 +184,7 @@ def _regions_layout(training: Training, title_text: str, height: int) -> Spec:
                 "orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom", "font": {"size": theme.FONT_SIZE - 1},
                 "title": {"text": "class", "font": {"size": theme.FONT_SIZE - 1}},
             },
-            "margin": {"l": 50, "r": 10, "t": 125, "b": 50},  # room for a title and two rows of legend, also ×1.4
+            "margin": {"l": 50, "r": 10, "t": 90, "b": 50},  # room for a title and two rows of legend, also ×1.4
         },
     )  # fmt: skip
 

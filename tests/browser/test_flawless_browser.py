@@ -225,6 +225,25 @@ RIMS = """el => el._fullData.filter(t => t.type === 'scatter' && t.name !== 'pic
   .filter(c => c !== null)"""
 
 
+#: The regions charts' title, legend and plot area, top and bottom (px).
+REGION_BOXES = """el => Object.fromEntries(['.gtitle', '.legend', '.nsewdrag'].map(s => {
+  const r = el.querySelector(s).getBoundingClientRect(); return [s, [r.top, r.bottom]]; }))"""
+
+
+def region_gaps(page: Page, max_title_gap: float) -> list[str]:
+    """The two regions charts: title, then the legend, then the plot, in that order without overlap, and the
+    legend close under the title (the room above the plot is the plot's)."""
+    found = []
+    for key in ("chart_net_regions", "chart_net_picked"):
+        boxes = page.locator(f".st-key-{key} .js-plotly-plot").evaluate(REGION_BOXES)
+        title, legend, plot = boxes[".gtitle"], boxes[".legend"], boxes[".nsewdrag"]
+        if not title[1] <= legend[0] <= legend[1] <= plot[0] + 1:
+            found.append(f"{key}: title {title}, legend {legend} and plot {plot} overlap")
+        if legend[0] - title[1] > max_title_gap:
+            found.append(f"{key}: {legend[0] - title[1]:.0f} px between the title and the legend")
+    return found
+
+
 def open_page(page: Page, url: str, query: str, charts: int) -> None:
     page.goto(f"{url}/?{query}")
     expect(page.locator(".js-plotly-plot")).to_have_count(charts, timeout=LOAD_TIMEOUT)
@@ -267,6 +286,7 @@ def test_network_and_every_layer_fit_a_1024x768_projector(
             found += [] if len(rims) >= 6 else [f"only {len(rims)} rims and casings drawn"]
             if scheme == "dark":  # light on the dark page (it was 55% black there)
                 found += [] if text.upper() == theme.THEMES["dark"][theme.TEXT].upper() else [f"dark text {text}"]
+            found += region_gaps(page, max_title_gap=60)  # it was 102 px, the regions 50 px shorter
         problems += [f"{name}: {p}" for p in found]
         page.screenshot(path=str(screenshots / f"presenter-1024x768-{name}-{scheme}.png"))
     assert problems == []
@@ -292,6 +312,8 @@ def test_network_and_every_layer_fit_a_390x844_phone(page: Page, app_url: str, s
         found += [f"overlap: {o}" for o in m.overlapping]
         found += [f"cut: {t}" for t in got["cutText"]]
         found += [f"KaTeX error: {t}" for t in page.locator(".katex-error").all_inner_texts()]
+        if name.startswith("network"):
+            found += region_gaps(page, max_title_gap=40)
         full_height(page)
         found += [f"cut off: {c}" for c in cut_off_ink(page)]
         page.screenshot(path=str(screenshots / f"phone-390x844-{name}-{scheme}.png"))
