@@ -211,10 +211,37 @@ def mlp_logits(params: Sequence[tuple[ArrayLike, ArrayLike]], x: ArrayLike, acti
 def predict(
     params: Sequence[tuple[ArrayLike, ArrayLike]], x: ArrayLike, activation: str = "relu"
 ) -> tuple[Labels, Array]:
-    """The predicted class (the first largest logit) and ``p = softmax(z)`` (N, K) for each row of ``x``."""
+    """The predicted class (the first largest logit) and ``p = softmax(z)`` (N, K) for each row of ``x``.
+
+    Where classes tie for the largest logit the first of them is returned: :func:`predicted_classes`
+    says ``TIE`` there instead.
+    """
     z = mlp_logits(params, x, activation)
     classes: Labels = np.argmax(z, axis=1)
     return classes, softmax(z)
+
+
+#: What :func:`predicted_classes` gives a point whose largest logit is shared: no single class.
+TIE: Final = -1
+
+
+def tied_top(z: ArrayLike) -> NDArray[np.bool_]:
+    """For logits ``z`` (..., K): whether two or more classes share the largest logit.
+
+    The softmax is strictly increasing in each logit, so ``p_i = p_j`` exactly when ``z_i = z_j``
+    (as :func:`core.explanation.explain` decides its ``top_classes``): a tie is then no prediction
+    of one class, neither right nor wrong.
+    """
+    z_ = np.asarray(z, dtype=np.float64)
+    tied: NDArray[np.bool_] = np.count_nonzero(z_ == z_.max(axis=-1, keepdims=True), axis=-1) > 1
+    return tied
+
+
+def predicted_classes(params: Sequence[tuple[ArrayLike, ArrayLike]], x: ArrayLike, activation: str = "relu") -> Labels:
+    """The class each row of ``x`` is predicted as: its largest logit's, or ``TIE`` where the largest is shared."""
+    z = mlp_logits(params, x, activation)
+    classes: Labels = np.where(tied_top(z), TIE, np.argmax(z, axis=1)).astype(np.intp)
+    return classes
 
 
 def mlp_loss_and_grads(
@@ -320,6 +347,20 @@ class ExampleBackward:
     @property
     def max_check_difference(self) -> float:
         return max((c.difference for c in self.checks), default=0.0)
+
+    @property
+    def top_classes(self) -> tuple[int, ...]:
+        """Every class with the largest logit (so the largest ``p``): one, or a tie of several."""
+        return tuple(int(i) for i in np.flatnonzero(self.z == self.z.max()))
+
+    @property
+    def is_tie(self) -> bool:
+        return len(self.top_classes) > 1
+
+    @property
+    def is_correct(self) -> bool:
+        """Right only when the true class alone has the largest output (a tie is not right)."""
+        return self.top_classes == (self.target,)
 
 
 def _f_prime(a: Array, activation: Activation) -> Array:
@@ -632,8 +673,10 @@ class Training:
     loss_history: Array  # (config.steps,): the loss of the batch used at step t (before its update)
     accuracy_history: Array  # (config.steps,): its accuracy
     grid: DecisionGrid | None  # one frame per snapshot; None when grid_resolution is 0
-    confusion_train: NDArray[np.int64]  # (K, K) with the final parameters: [true, predicted]
+    confusion_train: NDArray[np.int64]  # (K, K) with the final parameters: [true, predicted]; ties left out
     confusion_test: NDArray[np.int64] | None
+    ties_train: NDArray[np.int64]  # (K,) per true class: points whose largest logit is shared (no single class)
+    ties_test: NDArray[np.int64] | None
     bounds: tuple[float, float, float, float]  # the grid's (x1_min, x1_max, x2_min, x2_max)
 
     @property
@@ -707,12 +750,15 @@ def _loss_and_top_gradient(z: Array, k: Labels, at_k: NDArray[np.intp]) -> tuple
     top = shifted == 0.0
     s = np.add.reduce(e - top, axis=0)  # e_m - 1 = 0 exactly: s without the largest entries
     tied = np.count_nonzero(top) != n
+    n_top = np.add.reduce(top, axis=0)
     if tied:
-        s += np.add.reduce(top, axis=0) - 1  # each further tied maximum contributes exactly 1
+        s += n_top - 1  # each further tied maximum contributes exactly 1
     shifted_k = shifted.ravel()[at_k]
     e_k = e.ravel()[at_k]
     loss = float(np.add.reduce(np.log1p(s) - shifted_k)) / n
-    correct = _first_argmax(z) == k if tied else shifted_k == 0.0
+    correct = shifted_k == 0.0  # the true class has the largest logit…
+    if tied:
+        correct &= n_top == 1  # …alone: a tie is not right
     accuracy = np.count_nonzero(correct) / n
     inv = (1.0 / n) / (1.0 + s)
     dz = e * inv
@@ -758,7 +804,8 @@ def _evaluate(
     loss = np.array(
         [math.fsum(row) / n for row in cross_entropy(np.swapaxes(z, 1, 2), np.broadcast_to(k, (n_snap, n)))]
     )
-    accuracy = (np.stack([_first_argmax(zs) for zs in z]) == k).mean(axis=1)
+    alone = ~tied_top(np.swapaxes(z, 1, 2))  # (S, N): one class has the largest logit; a tie is not right
+    accuracy = ((np.stack([_first_argmax(zs) for zs in z]) == k) & alone).mean(axis=1)
     grad_norms = np.zeros((n_snap, n_layers))
     delta_norms = np.zeros((n_snap, n_layers))
     if with_grads:
@@ -772,6 +819,16 @@ def _evaluate(
                 h = values[2 * i]
                 delta = np.where(h > 0.0, dh, 0.0) if activation == "relu" else dh * (1.0 - h * h)
     return loss, accuracy, grad_norms, delta_norms
+
+
+def _confusion_and_ties(
+    params: Params, x: Array, k: Labels, n_classes: int, activation: Activation
+) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """The confusion matrix of the points predicted as one class, and per true class the tied ones."""
+    predicted = predicted_classes(params, x, activation)
+    single = predicted != TIE
+    ties: NDArray[np.int64] = np.bincount(k[~single], minlength=n_classes).astype(np.int64)
+    return confusion_matrix(k[single], predicted[single], n_classes), ties
 
 
 def snapshot_steps(steps: int, snapshots: int) -> NDArray[np.intp]:
@@ -864,13 +921,13 @@ def train(data: Dataset, config: TrainConfig = DEFAULT_CONFIG) -> Training:
 
     train_loss, train_acc, grad_norms, delta_norms = _evaluate(kept, x_train, k_train, act, with_grads=True)
     test_loss = test_acc = None
-    confusion_test = None
+    confusion_test = ties_test = None
     if data.has_test:
         x_test = _as_inputs(data.x_test, 2)
         k_test = as_class_index(data.y_test, data.n_classes, data.y_test.shape)
         test_loss, test_acc, _, _ = _evaluate(kept, x_test, k_test, act, with_grads=False)
-        confusion_test = confusion_matrix(k_test, predict(kept[-1], x_test, act)[0], data.n_classes)
-    confusion_train = confusion_matrix(k_train, predict(kept[-1], x_train, act)[0], data.n_classes)
+        confusion_test, ties_test = _confusion_and_ties(kept[-1], x_test, k_test, data.n_classes, act)
+    confusion_train, ties_train = _confusion_and_ties(kept[-1], x_train, k_train, data.n_classes, act)
     bounds = data.bounds()
     grid = _grid(kept, bounds, config.grid_resolution, act) if config.grid_resolution else None
     return Training(
@@ -890,5 +947,7 @@ def train(data: Dataset, config: TrainConfig = DEFAULT_CONFIG) -> Training:
         grid=grid,
         confusion_train=confusion_train,
         confusion_test=confusion_test,
+        ties_train=ties_train,
+        ties_test=ties_test,
         bounds=bounds,
     )

@@ -62,24 +62,30 @@ def linear_forward(ex: LinearExample) -> str:
 
 
 def linear_backward(ex: LinearExample) -> str:
+    """The three gradients; dx's product and its result on two lines (one was wider than a 1024 projector's
+    column)."""
     return spaced(
-        rf"dx = dout\,W = {tex_matrix(ex.dout)}\,{tex_matrix(ex.W)} = {tex_matrix(ex.dx)}",
+        rf"dx = dout\,W = {tex_matrix(ex.dout)}\,{tex_matrix(ex.W)}",
+        rf"\qquad = {tex_matrix(ex.dx)}",
         rf"dW = dout^\top x = {tex_matrix(ex.dW)}",
         rf"db = \sum_n dout_n = {tex_matrix(ex.db)}",
     )
 
 
 def linear_entries(ex: LinearExample) -> str:
-    """One entry of each gradient, term by term."""
+    """One entry of each gradient, term by term: the sum, then its terms and their total on the next line."""
     m = ex.W.shape[0]
     dx_terms = " + ".join(f"{tex_term(float(ex.dout[0, i]))} \\cdot {tex_term(float(ex.W[i, 0]))}" for i in range(m))
     dw_terms = " + ".join(
         f"{tex_term(float(ex.dout[n, 0]))} \\cdot {tex_term(float(ex.x[n, 0]))}" for n in range(ex.x.shape[0])
     )
     return stacked(
-        rf"dx_{{1,1}} = \sum_m dout_{{1,m}} W_{{m,1}} = {dx_terms} = {tex(float(ex.dx[0, 0]))}",
-        rf"dW_{{1,1}} = \sum_n dout_{{n,1}}\, x_{{n,1}} = {dw_terms} = {tex(float(ex.dW[0, 0]))}",
-        rf"db_1 = \sum_n dout_{{n,1}} = {tex_sum(ex.dout[:, 0])} = {tex(float(ex.db[0]))}",
+        r"dx_{1,1} = \sum_m dout_{1,m} W_{m,1}",
+        rf"\qquad = {dx_terms} = {tex(float(ex.dx[0, 0]))}",
+        r"dW_{1,1} = \sum_n dout_{n,1}\, x_{n,1}",
+        rf"\qquad = {dw_terms} = {tex(float(ex.dW[0, 0]))}",
+        r"db_1 = \sum_n dout_{n,1}",
+        rf"\qquad = {tex_sum(ex.dout[:, 0])} = {tex(float(ex.db[0]))}",
     )
 
 
@@ -182,11 +188,11 @@ def max_pool_tie(ex: MaxPoolExample) -> tuple[str, str] | None:
 def dropout_forward(ex: DropoutExample) -> str:
     if not ex.training:
         return r"\text{evaluation: } out = x, \qquad dx = dout \qquad (\text{no mask, no scaling})"
-    return aligned(
+    return spaced(  # the product and its result on lines of their own: one line was wider than a projector's column
         rf"out = \frac{{x \odot m}}{{1 - p}}, \qquad "
         rf"\frac{{1}}{{1 - p}} = \frac{{1}}{{1 - {tex(ex.p)}}} = {tex(ex.scale)}",
-        rf"dx = \frac{{dout \odot m}}{{1 - p}} = {tex_matrix(ex.dout)} \odot {tex_matrix(ex.scaled_mask)}"
-        rf" = {tex_matrix(ex.dx)}",
+        rf"dx = \frac{{dout \odot m}}{{1 - p}} = {tex_matrix(ex.dout)} \odot {tex_matrix(ex.scaled_mask)}",
+        rf"\qquad = {tex_matrix(ex.dx)}",
     )
 
 
@@ -230,8 +236,8 @@ def bn_forward(ex: BatchNormExample) -> str:
     if ex.training:
         lines += [
             rf"\mu_1 = \frac{{1}}{{{n}}}\left({tex_sum(col)}\right) = {tex(float(ex.mean[0]))}",
-            rf"\sigma^2_1 = \frac{{1}}{{{n}}}\left({' + '.join(f'{tex_term(float(v))}^2' for v in centred)}\right) "
-            rf"= {tex(float(ex.var[0]))} \quad (\text{{biased: divided by }} N = {n})",
+            rf"\sigma^2_1 = \frac{{1}}{{{n}}}\left({' + '.join(f'{tex_term(float(v))}^2' for v in centred)}\right)",
+            rf"\qquad = {tex(float(ex.var[0]))} \quad (\text{{biased: divided by }} N = {n})",
         ]
     else:
         lines.append(
@@ -278,14 +284,18 @@ def bn_eval_backward(ex: BatchNormExample) -> str:
 
 
 def bn_parameter_gradients(ex: BatchNormExample) -> str:
+    """dγ and dβ, and dγ's first entry term by term, at most four terms a line (a batch of eight on one
+    line was wider than a projector's column)."""
     n = ex.x.shape[0]
-    dgamma_terms = " + ".join(
-        f"{tex_term(float(ex.dout[i, 0]))} \\cdot {tex_term(float(ex.x_hat[i, 0]))}" for i in range(n)
-    )
+    terms = [f"{tex_term(float(ex.dout[i, 0]))} \\cdot {tex_term(float(ex.x_hat[i, 0]))}" for i in range(n)]
     dgamma = shown_values(ex.dgamma, ex.dgamma_scale)[0]
+    chunks = [" + ".join(terms[i : i + 4]) for i in range(0, n, 4)]
+    sums = [rf"\qquad {'=' if i == 0 else '+'} {chunk}" for i, chunk in enumerate(chunks)]
+    sums[-1] += rf" = {tex(float(dgamma[0]))}"
     return stacked(
         rf"d\gamma = \sum_n dout_n \odot \hat x_n = {tex_matrix(dgamma)}",
-        rf"d\gamma_1 = {dgamma_terms} = {tex(float(dgamma[0]))}",
+        r"d\gamma_1 = \sum_n dout_{n,1}\, \hat x_{n,1}",
+        *sums,
         rf"d\beta = \sum_n dout_n = {tex_matrix(ex.dbeta)}",
     )
 

@@ -25,8 +25,9 @@ from components.render.text import plotly_text
 from core.datasets import Dataset
 from core.network import DecisionGrid, Training
 
-#: Okabe & Ito's palette (safe for colour-blind readers), one colour per class (at most 5).
-CLASS_COLOURS = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#D55E00")
+#: Okabe & Ito's palette (safe for colour-blind readers), one colour per class (at most 5); its orange
+#: darkened as the theme's (#E69F00 is 2.2:1 on white), so that every class is at least 3:1 on both pages.
+CLASS_COLOURS = ("#0072B2", theme.TRUE_CLASS, "#009E73", "#CC79A7", "#D55E00")
 CLASS_RGB = tuple(tuple(int(c[i : i + 2], 16) for i in (1, 3, 5)) for c in CLASS_COLOURS)
 #: A marker shape per class: colour is never the only signal. Training points filled, test points hollow.
 CLASS_SYMBOLS = ("circle", "square", "diamond", "triangle-up", "star")
@@ -39,6 +40,11 @@ CURVES_HEIGHT = 600
 PICKED_HEIGHT = 420
 #: The picked point's ring: white under black, visible on every region colour and in both themes.
 RING_OUTER, RING_INNER = "#FFFFFF", "#000000"
+#: Each point's rim, and the casing under a test point's hollow mark: the theme's text colour (dark on the
+#: light page, light on the dark one), so a point stands out on the page and on every region, its own class's
+#: included, where its colour alone would not (a blue ring on the deep blue region: 1.4:1).
+POINT_RIM = theme.TEXT
+TEST_SIZE, TEST_LINE, TEST_CASING = 10, 2, 3.5
 
 
 def class_labels(n_classes: int) -> list[str]:
@@ -116,8 +122,14 @@ def point_traces(data: Dataset, labels: Sequence[str]) -> list[Spec]:
             if split == "test" and rows.size == 0:
                 continue
             symbol = CLASS_SYMBOLS[k] if filled else f"{CLASS_SYMBOLS[k]}-open"
-            marker: Spec = {"symbol": symbol, "size": 8 if filled else 9, "color": CLASS_COLOURS[k]}
-            marker["line"] = {"width": 1, "color": "rgba(0,0,0,0.55)"} if filled else {"width": 2}
+            marker: Spec = {"symbol": symbol, "size": 8 if filled else TEST_SIZE, "color": CLASS_COLOURS[k]}
+            marker["line"] = {"width": 1, "color": POINT_RIM} if filled else {"width": TEST_LINE}
+            if not filled:
+                casing = {"symbol": symbol, "size": TEST_SIZE, "color": POINT_RIM, "line": {"width": TEST_CASING}}
+                traces.append(
+                    trace("scatter", x=x[rows, 0].tolist(), y=x[rows, 1].tolist(), mode="markers", marker=casing,
+                          name=f"{name} (casing)", showlegend=False, hoverinfo="skip")
+                )  # fmt: skip
             traces.append(
                 trace(
                     "scatter",
@@ -160,6 +172,7 @@ def _regions_layout(training: Training, title_text: str, height: int) -> Spec:
             "title": {"y": 1.0, "yref": "container", "yanchor": "top", "pad": {"t": 10}, "font": {"size": 15}},
             "xaxis": {
                 **title(x_title), "range": [x_lo, x_hi], "fixedrange": True, "showgrid": False, "zeroline": False,
+                "constrain": "domain", "constraintoward": "left",  # the regions fill the axis, under the legend
             },
             "yaxis": {
                 **title(y_title), "range": [y_lo, y_hi], "fixedrange": True, "showgrid": False, "zeroline": False,
@@ -171,7 +184,7 @@ def _regions_layout(training: Training, title_text: str, height: int) -> Spec:
                 "orientation": "h", "x": 0.0, "y": 1.0, "yanchor": "bottom", "font": {"size": theme.FONT_SIZE - 1},
                 "title": {"text": "class", "font": {"size": theme.FONT_SIZE - 1}},
             },
-            "margin": {"l": 50, "r": 10, "t": 125, "b": 50},  # room for a title and two rows of legend, also ×1.4
+            "margin": {"l": 50, "r": 10, "t": 90, "b": 50},  # room for a title and two rows of legend, also ×1.4
         },
     )  # fmt: skip
 
@@ -217,6 +230,7 @@ def learning_animation(training: Training, data: Dataset, labels: Sequence[str] 
         {
             "type": "buttons", "direction": "left", "x": 0.0, "y": -0.17, "xanchor": "left", "yanchor": "top",
             "showactive": False, "pad": {"t": 0, "r": 10},
+            "font": {"color": theme.TEXT}, "bgcolor": theme.PAGE, "bordercolor": theme.NEUTRAL,
             "buttons": [
                 {"label": "▶ Play", "method": "animate", "args": [None, play]},
                 {"label": "❚❚ Pause", "method": "animate",
@@ -229,7 +243,8 @@ def learning_animation(training: Training, data: Dataset, labels: Sequence[str] 
             "active": 0, "x": 0.0, "len": 1.0, "y": -0.28, "yanchor": "top", "pad": {"t": 0},
             "currentvalue": {"visible": False},  # the title says the step and its numbers
             "font": {"color": "rgba(0,0,0,0)"},  # one tick per frame: too many labels to read
-            "ticklen": 3,
+            "ticklen": 3, "tickcolor": theme.NEUTRAL,
+            "bgcolor": theme.PAGE, "bordercolor": theme.TEXT, "borderwidth": 1.5, "activebgcolor": theme.ACCENT,
             "steps": [
                 {"label": name, "method": "animate",
                  "args": [[name], {"frame": {"duration": 0, "redraw": True}, "mode": "immediate",
@@ -273,7 +288,7 @@ def picked_figure(
     layout["annotations"] = [
         {
             "x": x, "y": y, "text": f"point {index + 1}", "showarrow": True, "arrowhead": 0, "arrowwidth": 2,
-            "arrowcolor": RING_INNER, "ax": 40 if x < (training.bounds[0] + training.bounds[1]) / 2 else -40,
+            "arrowcolor": theme.TEXT, "ax": 40 if x < (training.bounds[0] + training.bounds[1]) / 2 else -40,
             "ay": -36 if y < (training.bounds[2] + training.bounds[3]) / 2 else 36,
             "bgcolor": "rgba(255,255,255,0.9)", "bordercolor": RING_INNER, "borderpad": 3,
             "font": {"color": RING_INNER, "size": theme.FONT_SIZE - 1},
@@ -283,6 +298,8 @@ def picked_figure(
 
 
 LAYER_DASHES = ("solid", "dash", "dot", "dashdot")
+#: The confusion matrices' last column when some points tie at the top (no single class predicted).
+TIE_COLUMN = "tie"
 
 
 def layer_name(layer: int, n_layers: int) -> str:
@@ -312,9 +329,9 @@ def curves_figure(training: Training) -> Spec:
         if row == 1 and values[-1] > 0.0:  # the lines are named at their ends: no legend to look up
             x_ref, y_ref = fig.refs(1, 1)
             fig.add_annotation(
-                text=name, x=steps[-1], y=float(np.log10(values[-1])), xref=x_ref, yref=y_ref, xanchor="left",
-                yshift=_label_shift(training, name), showarrow=False,
-                font={"size": theme.FONT_SIZE - 3, "color": style["color"]},
+                text=end_label(name, str(style["color"])), x=steps[-1], y=float(np.log10(values[-1])), xref=x_ref,
+                yref=y_ref, xanchor="left", yshift=_label_shift(training, name), showarrow=False,
+                font={"size": theme.FONT_SIZE - 3, "color": theme.TEXT},
             )  # fmt: skip
     n_layers = training.delta_norms.shape[1]
     shades = _layer_colours(n_layers)
@@ -332,8 +349,8 @@ def curves_figure(training: Training) -> Spec:
         if last is not None:
             x_ref, y_ref = fig.refs(3, 1)
             fig.add_annotation(
-                text=name, x=steps[-1], y=float(np.log10(last)), xref=x_ref, yref=y_ref, xanchor="left",
-                showarrow=False, font={"size": theme.FONT_SIZE - 3, "color": shades[layer]},
+                text=end_label(name, shades[layer]), x=steps[-1], y=float(np.log10(last)), xref=x_ref, yref=y_ref,
+                xanchor="left", showarrow=False, font={"size": theme.FONT_SIZE - 3, "color": theme.TEXT},
             )  # fmt: skip
     layout = theme.base_layout("Learning curves", CURVES_HEIGHT)
     layout["margin"] = {"l": 60, "r": 110, "t": 70, "b": 50}
@@ -374,29 +391,44 @@ def _label_shift(training: Training, name: str) -> int:
     return 8 if name == higher else -8
 
 
+def end_label(name: str, colour: str) -> str:
+    """A line's name at its end: a stroke in the line's colour, then the name in the theme's text colour
+    (no one colour is 4.5:1 on both pages)."""
+    return f'<span style="color:{colour}">━</span> {name}'
+
+
 def _layer_colours(n_layers: int) -> list[str]:
-    """From pale (layer 1, next to the inputs) to deep (the logits): depth follows the layer."""
+    """One colour per layer (each at least 3:1 on both pages; the dashes tell them apart too), the logits'
+    layer always vermillion."""
     if n_layers == 1:
         return [theme.ACCENT]
-    palette = ["#56B4E9", "#0072B2", "#009E73", "#D55E00"]
+    palette = [theme.TRUE_CLASS, "#009E73", theme.OTHER_CLASS, theme.ACCENT]
     return palette[-n_layers:]
 
 
 def confusion_figure(training: Training, labels: Sequence[str] | None = None) -> Spec:
-    """``C[i, j]`` = points of true class ``i`` predicted as ``j`` (final weights): training and test side by side."""
+    """``C[i, j]`` = points of true class ``i`` predicted as ``j`` (final weights): training and test side by side.
+
+    Points whose largest output is shared by two or more classes are predicted as no single class: when
+    there are any, a last column "tie" counts them (per true class), so every row still adds up to its class.
+    """
     k = training.n_classes
     names = [plotly_text(label) for label in (labels if labels is not None else [str(c + 1) for c in range(k)])]
-    panels = [("training points", training.confusion_train)]
+    panels = [("training points", training.confusion_train, training.ties_train)]
     if training.confusion_test is not None:
-        panels.append(("test points", training.confusion_test))
-    fig = SpecFigure(rows=1, cols=len(panels), horizontal_spacing=0.16, subplot_titles=[name for name, _ in panels])
-    for col, (name, counts) in enumerate(panels, start=1):
+        ties_test = training.ties_test if training.ties_test is not None else np.zeros(k, dtype=np.int64)
+        panels.append(("test points", training.confusion_test, ties_test))
+    with_ties = any(int(ties.sum()) > 0 for _, _, ties in panels)
+    columns = [*names, TIE_COLUMN] if with_ties else names
+    fig = SpecFigure(rows=1, cols=len(panels), horizontal_spacing=0.16, subplot_titles=[name for name, _, _ in panels])
+    for col, (name, single, ties) in enumerate(panels, start=1):
+        counts = np.column_stack([single, ties]) if with_ties else single
         totals = np.maximum(counts.sum(axis=1, keepdims=True), 1)
         share = counts / totals
         text = [[str(int(v)) for v in row] for row in counts]
         fig.add_trace(
             trace(
-                "heatmap", z=share.tolist(), x=names, y=names, text=text, texttemplate="%{text}",
+                "heatmap", z=share.tolist(), x=columns, y=names, text=text, texttemplate="%{text}",
                 textfont={"size": theme.FONT_SIZE}, colorscale=[[0.0, "#E8F0F7"], [1.0, "#0072B2"]],
                 zmin=0.0, zmax=1.0, showscale=False, xgap=2, ygap=2,
                 hovertemplate=f"{name}: %{{text}} of true class %{{y}} predicted as %{{x}}<extra></extra>",

@@ -17,13 +17,14 @@ import pandas as pd
 import streamlit as st
 
 from components.content import backprop
+from components.content import network as words
 from components.content.formulas import MAX_TERMS
 from components.controls import widget
 from components.controls.url import link_params, parse
 from components.figures import network as figures
 from components.params import NET_PICK_MAX, PARAMS, param
 from components.render import display
-from components.render.numbers import fmt, fmt_probability
+from components.render.numbers import fmt
 from components.render.text import md, shown
 from core.datasets import (
     CSV_MAX_BYTES,
@@ -35,7 +36,16 @@ from core.datasets import (
     split,
 )
 from core.explanation import Explanation
-from core.network import ExampleBackward, TrainConfig, Training, explain_example, export_weights, predict, train
+from core.network import (
+    TIE,
+    ExampleBackward,
+    TrainConfig,
+    Training,
+    explain_example,
+    export_weights,
+    predicted_classes,
+    train,
+)
 
 #: Training runs kept per server process (each about 4.5 MB, most of it 41 snapshots of a 100 x 100 grid).
 CACHE_ENTRIES = 16
@@ -366,21 +376,6 @@ def gradient_summary(training: Training) -> str:
     return text
 
 
-def confusion_summary(training: Training) -> str:
-    counts = training.confusion_test if training.confusion_test is not None else training.confusion_train
-    which = "test" if training.confusion_test is not None else "training"
-    off = counts.copy()
-    np.fill_diagonal(off, 0)
-    if off.sum() == 0:
-        return f"Every {which} point is on the diagonal: all classified right."
-    i, j = np.unravel_index(int(np.argmax(off)), off.shape)
-    return (
-        f"Rows are the true class, columns the predicted one; the diagonal is right. Among the {which} points "
-        f"{int(off.sum())} are wrong; the most common mistake: class {i + 1} taken for class {j + 1} "
-        f"({int(off[i, j])} point{'s' if off[i, j] != 1 else ''})."
-    )
-
-
 # ----------------------------------------------------------------------------- the example
 
 
@@ -422,16 +417,16 @@ def render_pick(run: NetworkRun) -> tuple[int, int]:
     at = str(widget("at", at_col))
     snapshot = 0 if at == "initial" else len(run.training.steps) - 1
     params = run.training.params[snapshot]
-    predicted, _ = predict(params, run.data.x_train, run.training.config.activation)
-    missed = np.flatnonzero(predicted != run.data.y_train)
+    predicted = predicted_classes(params, run.data.x_train, run.training.config.activation)
+    missed = np.flatnonzero(predicted != run.data.y_train)  # wrong, or a tie (no single class predicted)
     options = [int(i) + 1 for i in missed[:MISCLASSIFIED_SHOWN]]
 
     def describe(number: int) -> str:
-        i = number - 1
-        return f"point {number}: class {int(run.data.y_train[i]) + 1}, predicted {int(predicted[i]) + 1}"
+        return words.missed_label(number, int(run.data.y_train[number - 1]), int(predicted[number - 1]))
 
+    n_ties = int(np.count_nonzero(predicted == TIE))
     missed_col.selectbox(
-        f"…or a misclassified one ({missed.size})",
+        words.missed_heading(missed.size - n_ties, n_ties),
         options=options,
         format_func=describe,
         index=None,
@@ -441,19 +436,6 @@ def render_pick(run: NetworkRun) -> tuple[int, int]:
         disabled=not options,
     )
     return index, snapshot
-
-
-def example_summary(ex: ExampleBackward, index: int, when: str) -> str:
-    """The picked point in words: where it is, what the network says, the loss."""
-    k = ex.target
-    predicted = int(np.argmax(ex.p))
-    verdict = "right" if predicted == k else "**wrong**"
-    p_k = fmt_probability(float(ex.p[k]), -float(ex.layers[-1].delta[k]))  # 1 − p = −(p − 1), exact
-    return (
-        f"**Training point {index + 1}** lies at x = ({fmt(float(ex.x[0]))}, {fmt(float(ex.x[1]))}) and belongs to "
-        f"class {k + 1}. With {when} the network gives it p = {p_k} for class {k + 1} and predicts "
-        f"class {predicted + 1} ({verdict}); its loss is E = −ln p = {fmt(ex.loss)}."
-    )
 
 
 def formula_terms() -> int:
@@ -480,7 +462,7 @@ def render_example(run: NetworkRun, index: int, snapshot: int) -> ExampleBackwar
     with left:
         display.show_chart(figures.picked_figure(tr, run.data, index, snapshot), key="chart_net_picked")
     with right:
-        st.markdown(example_summary(ex, index, when))
+        st.markdown(words.example_summary(ex, index, when))
         st.markdown(WHY_DELTA)
     st.markdown(f"**Forward pass** of training point {index + 1}, layer by layer:")
     st.latex(backprop.forward(ex, formula_terms()))
@@ -594,7 +576,7 @@ def render(expl: Explanation) -> None:
     with left:
         display.show_chart(run.confusion, key="chart_net_confusion")
     with right:
-        st.markdown(confusion_summary(run.training))
+        st.markdown(words.confusion_summary(run.training))
 
     st.subheader("3. One example's backward pass")
     index, snapshot = render_pick(run)

@@ -267,3 +267,30 @@ def test_points_that_cannot_be_read_fall_back_to_the_spiral_with_the_reason() ->
     points, problem = view.load_points(settings, view.OwnPoints(EXAMPLE))
     assert problem is None
     assert len(points) == 6
+
+
+def test_a_tie_at_the_top_is_called_a_tie_never_right() -> None:
+    """With the initial weights (biases 0) every ReLU of layer 1 is off for training point 9, so all
+    three logits are 0: a tie. Its true class is class 1, the first of the tied: argmax alone would
+    have called it right."""
+    at = run_app(**FAST, width="4", at="initial", pick="9")
+    points = make_points("spiral", 3, 20, DEFAULT_NOISE["spiral"], 0)
+    data = split(points, 0.2, 0)
+    training = train(data, TrainConfig(hidden=(4, 4), steps=50, snapshots=41, grid_resolution=0))
+    ex = explain_example(training.params[0], data.x_train[8], int(data.y_train[8]))
+    assert ex.target == 0
+    assert ex.top_classes == (0, 1, 2)  # the premise: a three-way tie that includes the true class
+    summary = next(m.value for m in at.markdown if m.value.startswith("**Training point 9**"))
+    assert "predicts no single class: **a tie**, all 3 classes share the top p = 0.3333" in summary
+    assert "not right (the true class is one of them)" in summary
+    assert "(right)" not in summary
+    assert "(**wrong**)" not in summary
+    # The list of points it does not get right names the ties as ties, and counts them.
+    missed = at.selectbox(key=view.MISSED_KEY)
+    assert "point 9: class 1, a tie" in missed.options
+    n_ties = sum("a tie" in option for option in missed.options)
+    assert n_ties >= 1
+    assert missed.label.endswith(" tied")
+    # The frame title's accuracy at step 0 counts no tie as right.
+    frame0 = chart_specs(at)[0]["layout"]["title"]["text"]
+    assert f"{100.0 * float(training.train_accuracy[0]):.0f}% right" in frame0

@@ -12,6 +12,7 @@ log-sum-exp regions (the notes and the broken curve carry them) and the slider's
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -22,12 +23,15 @@ import numpy as np
 import pytest
 from streamlit.elements.lib import streamlit_plotly_theme as st_theme
 
-from components.figures import compare, descent, jacobian, landscape
+from components.figures import compare, descent, jacobian, landscape, layers, network
 from components.render import display, theme
 from core.comparisons import SHIFTS, argmax_limit, compare_smoothing, naive_nan_shifts, shift_sweep, temperature_sweep
+from core.datasets import Dataset, make_dataset
 from core.derivation import derive
 from core.dynamics import gradient_norms_when_wrong, learn
 from core.explanation import State, explain
+from core.layer_examples import EXAMPLES, explain_max_pool, upstream
+from core.network import TrainConfig, Training, train
 
 TEXT_MIN = 4.5
 MARK_MIN = 3.0
@@ -317,3 +321,99 @@ def test_the_check_fails_on_the_colours_it_replaced() -> None:
         "font": {"color": "#000037"}}}  # fmt: skip
     assert any(f.startswith("light: trace 0") for f in failures(old_true))
     assert ratio("#000000", "#171614") < MARK_MIN  # the heatmap's old black frames on the dark page
+
+
+# --- the network view: points on the page and on every shade of every region ---------------------------
+
+
+@functools.cache
+def network_run(k: int) -> tuple[Dataset, Training]:
+    data = make_dataset("blobs", k, 20, None, 0.3, seed=1)
+    return data, train(data, TrainConfig(hidden=(4, 4, 4), steps=20, snapshots=3, grid_resolution=10))
+
+
+def region_grounds(k: int) -> dict[str, list[str]]:
+    """The page, and each class's region at every depth (from unsure to sure) on the page, per theme."""
+    return {
+        scheme: [
+            PAGES[scheme],
+            *(over(network.region_colorscale(k)[2 * c + end][1], PAGES[scheme]) for c in range(k) for end in (0, 1)),
+        ]
+        for scheme in SCHEMES
+    }
+
+
+def with_casings(spec: dict[str, Any]) -> dict[str, Any]:
+    """A hollow mark drawn over its casing (the trace before it, "… (casing)") has the casing as its rim."""
+    data = [dict(t) for t in spec["data"]]
+    for k, t in enumerate(data[1:], start=1):
+        if data[k - 1].get("name") == f"{t.get('name')} (casing)":
+            t["marker"] = {**t["marker"], "line": {"width": 1, "color": data[k - 1]["marker"]["color"]}}
+    return {**spec, "data": data}
+
+
+@pytest.mark.parametrize("k", [2, 5])
+@pytest.mark.parametrize("presenter", [False, True], ids=["reading", "presenter"])
+def test_network_points_read_on_the_page_and_on_every_region(k: int, presenter: bool) -> None:
+    data, training = network_run(k)
+    for spec in (
+        sent(network.learning_animation(training, data), presenter),
+        sent(network.picked_figure(training, data, 3, len(training.steps) - 1), presenter),
+    ):
+        ring = next(t for t in spec["data"] if t["name"] == "picked point") if "annotations" in spec["layout"] else None
+        if ring is not None:  # white under black: one of the two stands out on any ground
+            assert ring["marker"]["color"] == [network.RING_OUTER, network.RING_INNER]
+            assert ratio(network.RING_OUTER, network.RING_INNER) == 21.0
+        data = [t for t in spec["data"][1:] if t is not ring]
+        points = with_casings({"data": data, "layout": {"font": spec["layout"]["font"]}})
+        on_regions = [f for f in failures(points, region_grounds(k)) if "layout font" not in f]  # no text there
+        assert on_regions == []
+        page_only = {"data": [], "layout": {**spec["layout"], "annotations": []}}
+        assert failures(page_only) == []
+    note = spec["layout"]["annotations"][0]  # "point 4": dark on its own white box, arrow over the regions (and page)
+    assert ratio(note["font"]["color"], note["bgcolor"]) >= TEXT_MIN
+    for scheme in SCHEMES:
+        arrow = resolve(note["arrowcolor"], scheme)
+        assert min(ratio(arrow, g) for g in region_grounds(k)[scheme]) >= MARK_MIN
+
+
+@pytest.mark.parametrize("k", [2, 5])
+def test_network_curves_and_confusion_read_in_both_themes(k: int) -> None:
+    _, training = network_run(k)
+    assert failures(sent(network.curves_figure(training))) == []
+    assert failures(sent(network.confusion_figure(training))) == []
+
+
+def test_every_network_class_has_its_own_colour_and_shape() -> None:
+    data, training = network_run(5)
+    spec = network.learning_animation(training, data)
+    legend = [t for t in spec["data"][1:] if t.get("showlegend")]
+    assert [t["name"] for t in legend] == ["1", "2", "3", "4", "5"]
+    assert len({t["marker"]["color"] for t in legend}) == 5
+    assert len({t["marker"]["symbol"] for t in legend}) == 5
+
+
+# --- the layers view: numbers on their cells, window outlines on the cells and the page ------------------
+
+
+@pytest.mark.parametrize("presenter", [False, True], ids=["reading", "presenter"])
+def test_layers_heatmaps_read_in_both_themes(presenter: bool) -> None:
+    ex = explain_max_pool(EXAMPLES["maxpool"], upstream("random", (2, 2), 0), 2)
+    for spec in (layers.heatmap(ex.x, "x (input)"), layers.max_pool_input_figure(ex)):
+        sent_spec = sent(spec, presenter)
+        heat = sent_spec["data"][0]
+        limit = max(abs(heat["zmin"]), abs(heat["zmax"]))
+        for note in sent_spec["layout"]["annotations"]:  # each number on its own cell (or its white label)
+            r, c = int(note["y"]), int(note["x"])
+            cell = layers.colour_at(layers.scale_position(float(heat["z"][r][c]), limit))
+            ground = note.get("bgcolor") or theme.hex_colour(*cell)
+            assert ratio(note["font"]["color"], ground) >= TEXT_MIN, note["text"]
+        page_only = {"data": [], "layout": {**sent_spec["layout"], "annotations": [], "shapes": []}}
+        assert failures(page_only) == []
+        cells = [theme.hex_colour(*layers.colour_at(t)) for t in np.linspace(0.0, 1.0, 41)]
+        shapes = sent_spec["layout"]["shapes"]
+        for casing, line in zip(shapes[::2], shapes[1::2], strict=True):  # a window: its colour over a casing
+            for scheme in SCHEMES:
+                for ground in [*cells, PAGES[scheme]]:
+                    best = max(ratio(casing["line"]["color"], ground), ratio(line["line"]["color"], ground))
+                    assert best >= MARK_MIN, (line["line"]["color"], ground)

@@ -193,8 +193,8 @@ def test_max_pool_overlap_marks_the_shared_maximum_and_its_sum() -> None:
     dx = figures.max_pool_dx_figure(ex)
     assert first_lines(dx)[1, 2] == fmt(0.1 + -1.0, 3) == "-0.9"
     assert notes(dx)[(1, 2)] == "sum of 2"
-    # one outline per window, each drawn twice (white under colour), each inset differently
-    rects = [s for s in spec["layout"]["shapes"] if s["line"]["color"] != "#FFFFFF"]
+    # one outline per window, each drawn twice (colour over a black casing), each inset differently
+    rects = [s for s in spec["layout"]["shapes"] if s["line"]["color"] != figures.WINDOW_CASING]
     assert len(rects) == 4
     corners = [v for s in rects for v in (s["x0"] + 0.5, s["y0"] + 0.5)]  # top-left of each window, inset
     assert corners == pytest.approx([0.04, 0.04, 2.1, 0.1, 0.16, 2.16, 2.22, 2.22])

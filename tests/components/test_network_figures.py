@@ -76,12 +76,15 @@ def test_the_payload_of_41_frames_of_100_by_100_stays_small() -> None:
 def test_points_train_filled_test_hollow_class_by_colour_and_shape() -> None:
     data, _training = run("blobs", 5, 0.3, ())
     traces = figures.point_traces(data, figures.class_labels(5))
-    assert len(traces) == 10
+    assert len(traces) == 15  # per class: training points, the casing of the test points, the test points
     for k in range(5):
-        filled, hollow = traces[2 * k], traces[2 * k + 1]
+        filled, casing, hollow = traces[3 * k], traces[3 * k + 1], traces[3 * k + 2]
         assert filled["marker"]["symbol"] == figures.CLASS_SYMBOLS[k]
-        assert hollow["marker"]["symbol"] == figures.CLASS_SYMBOLS[k] + "-open"
+        assert hollow["marker"]["symbol"] == casing["marker"]["symbol"] == figures.CLASS_SYMBOLS[k] + "-open"
         assert filled["marker"]["color"] == hollow["marker"]["color"] == figures.CLASS_COLOURS[k]
+        assert casing["marker"]["color"] == filled["marker"]["line"]["color"] == figures.POINT_RIM
+        assert casing["marker"]["line"]["width"] > hollow["marker"]["line"]["width"]  # a rim on both sides
+        np.testing.assert_array_equal(casing["x"], hollow["x"])
         np.testing.assert_array_equal(filled["x"], data.x_train[data.y_train == k, 0])
         np.testing.assert_array_equal(hollow["y"], data.x_test[data.y_test == k, 1])
     assert len(set(figures.CLASS_SYMBOLS)) == len(set(figures.CLASS_COLOURS)) == 5

@@ -14,6 +14,7 @@ import pytest
 from core.datasets import Dataset, make_dataset, parse_points_csv, split
 from core.network import (
     DEFAULT_CONFIG,
+    TIE,
     Params,
     TrainConfig,
     _FlatNet,
@@ -28,8 +29,10 @@ from core.network import (
     mlp_logits,
     mlp_loss_and_grads,
     predict,
+    predicted_classes,
     sizes_of,
     snapshot_steps,
+    tied_top,
     train,
 )
 from core.softmax import softmax
@@ -168,7 +171,7 @@ def test_training_kernel_gives_the_same_loss_and_gradients_as_the_layer_walk(act
         loss, grads = mlp_loss_and_grads(params, data.x_train, data.y_train, activation)
         fast_loss, accuracy, fast = training_kernel(params, data.x_train, data.y_train, activation)
         assert fast_loss == pytest.approx(loss, rel=1e-13)
-        predicted, _ = predict(params, data.x_train, activation)
+        predicted = predicted_classes(params, data.x_train, activation)  # a tie is not right
         assert accuracy == np.mean(predicted == data.y_train)
         for (dW, db), (dW_fast, db_fast) in zip(grads, fast, strict=True):
             np.testing.assert_allclose(dW_fast, dW, rtol=1e-12, atol=1e-15)
@@ -184,7 +187,7 @@ def test_training_kernel_with_tied_logits_and_tiny_losses() -> None:
         loss, grads = mlp_loss_and_grads(params, xs, ts)
         fast_loss, accuracy, fast = training_kernel(params, xs, ts, "relu")
         assert fast_loss == pytest.approx(loss, rel=1e-13)
-        assert accuracy == np.mean(predict(params, xs)[0] == ts)
+        assert accuracy == np.mean(predicted_classes(params, xs) == ts)
         for (dW, db), (dW_fast, db_fast) in zip(grads, fast, strict=True):
             np.testing.assert_allclose(dW_fast, dW, rtol=1e-12, atol=1e-300)
             np.testing.assert_allclose(db_fast, db, rtol=1e-12, atol=1e-300)
@@ -229,8 +232,7 @@ def test_training_records_snapshots_that_agree_with_the_layer_walk() -> None:
         test_loss, _ = mlp_loss_and_grads(run.params[s], data.x_test, data.y_test)
         assert run.test_loss is not None
         assert run.test_loss[s] == pytest.approx(test_loss, rel=1e-13)
-        predicted, _ = predict(run.params[s], data.x_train)
-        assert run.train_accuracy[s] == np.mean(predicted == data.y_train)
+        assert run.train_accuracy[s] == np.mean(predicted_classes(run.params[s], data.x_train) == data.y_train)
     # the full-batch history is the training loss before each step
     assert run.loss_history.shape == (60,)
     assert run.loss_history[0] == pytest.approx(run.train_loss[0], rel=1e-13)
@@ -392,11 +394,13 @@ def test_confusion_matrix_counts_true_by_predicted() -> None:
     c = confusion_matrix([0, 0, 1, 2, 2, 2], [0, 1, 1, 2, 0, 2], 3)
     np.testing.assert_array_equal(c, [[1, 1, 0], [0, 1, 0], [1, 0, 2]])
     run = train(small_data(), TrainConfig(steps=30, grid_resolution=0))
-    np.testing.assert_array_equal(run.confusion_train.sum(axis=1), np.bincount(small_data().y_train))
-    assert np.trace(run.confusion_train) / run.confusion_train.sum() == run.train_accuracy[-1]
+    rows = run.confusion_train.sum(axis=1) + run.ties_train
+    np.testing.assert_array_equal(rows, np.bincount(small_data().y_train))
+    assert np.trace(run.confusion_train) / rows.sum() == run.train_accuracy[-1]
     assert run.confusion_test is not None
+    assert run.ties_test is not None
     assert run.test_accuracy is not None
-    assert np.trace(run.confusion_test) / run.confusion_test.sum() == run.test_accuracy[-1]
+    assert np.trace(run.confusion_test) / (run.confusion_test.sum() + run.ties_test.sum()) == run.test_accuracy[-1]
 
 
 def test_no_test_set_gives_no_test_numbers() -> None:
@@ -525,3 +529,30 @@ def test_hidden_widths_may_be_a_list_and_none_at_all() -> None:
     run = train(small_data(), TrainConfig(hidden=(), steps=50, grid_resolution=5))
     assert run.sizes == (2, 3)
     assert run.train_accuracy[-1] < 0.8  # a linear classifier cannot follow the spiral
+
+
+def test_a_tie_at_the_top_is_no_prediction_and_not_right() -> None:
+    """At the origin, with the initial biases 0, every logit is 0: all classes tie. The first
+    largest logit is the true class's, but the point is counted as a tie, never as right."""
+    data = split(parse_points_csv("0,0,1\n1,1,2\n0,1,1\n1,0,2\n-1,1,1\n"), 0.0)
+    run = train(data, TrainConfig(hidden=(4,), steps=0, snapshots=2, grid_resolution=0))
+    z = mlp_logits(run.final_params, data.x_train)
+    origin = int(np.flatnonzero((data.x_train == 0.0).all(axis=1))[0])
+    np.testing.assert_array_equal(z[origin], [0.0, 0.0])
+    assert predict(run.final_params, data.x_train)[0][origin] == data.y_train[origin] == 0  # argmax: the first
+    predicted = predicted_classes(run.final_params, data.x_train)
+    assert predicted[origin] == TIE
+    assert tied_top(z).tolist() == (predicted == TIE).tolist()
+    assert run.train_accuracy[-1] == np.mean(predicted == data.y_train)
+    assert run.ties_train[0] >= 1
+    assert run.confusion_train.sum() + run.ties_train.sum() == len(data.y_train)
+    assert run.confusion_train[0].sum() + run.ties_train[0] == np.count_nonzero(data.y_train == 0)
+    ex = explain_example(run.final_params, data.x_train[origin], 0)
+    assert ex.top_classes == (0, 1)
+    assert ex.is_tie
+    assert not ex.is_correct
+    # One class alone at the top: right exactly when it is the true one.
+    single = explain_example([(np.zeros((2, 2)), np.array([1.0, 0.0]))], [0.0, 0.0], 0)
+    assert single.top_classes == (0,)
+    assert single.is_correct
+    assert not explain_example([(np.zeros((2, 2)), np.array([1.0, 0.0]))], [0.0, 0.0], 1).is_correct
