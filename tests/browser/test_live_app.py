@@ -32,6 +32,12 @@ def test_a_live_slider_drag_in_explore_follows_the_hand_then_settles_on_core(pag
     page.locator("input.sxl-range").first.scroll_into_view_if_needed()
     x, y = thumb_point(page)
     page.mouse.move(x, y)
+    # every loss the headline shows, as it happens
+    page.evaluate(
+        """() => { const value = document.querySelector('.sxl-metric-value'); window.__losses = [];
+            new MutationObserver(() => window.__losses.push(value.textContent))
+                .observe(value, { childList: true, characterData: true, subtree: true }); }"""
+    )
     page.mouse.down()
     start = page.evaluate("() => { window.__liveDraws = []; return performance.now(); }")
     for k in range(1, 41):  # quick moves: no 150 ms pause, so nothing is committed before release
@@ -49,6 +55,8 @@ def test_a_live_slider_drag_in_explore_follows_the_hand_then_settles_on_core(pag
     # moves are drawn once per frame at most, however many come in a frame
     assert all(quick + full <= frames + 1 for quick, full in draws.values()), (draws, frames)
     assert page.locator(".sxl-chart").first.get_attribute("data-drawn") == "browser"
+    losses = page.evaluate("() => window.__losses")
+    assert len(set(losses)) >= 10, f"the headline's loss did not follow the drag: {losses}"
     page.mouse.up()
     z1 = float(page.locator("input.sxl-range").first.input_value())
     assert z1 > 0.5
