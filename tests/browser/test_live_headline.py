@@ -10,10 +10,11 @@
 from __future__ import annotations
 
 import random
+import re
 from typing import Any
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from components.content.prediction import plain_verdict
 from components.render.numbers import fmt
@@ -114,3 +115,35 @@ def test_the_headline_takes_its_own_height_and_covers_nothing(
     assert got["content"] <= got["box"] + 0.5, got  # the box holds its text
     assert got["box"] <= got["below"] + 0.5, got  # and ends before the charts begin
     assert got["scroll"] <= 0, got
+
+
+def _luminance(css: str) -> float:
+    r, g, b = (int(float(v)) for v in re.findall(r"[\d.]+", css)[:3])
+
+    def channel(v: float) -> float:
+        v /= 255
+        return v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4
+
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: str, b: str) -> float:
+    high, low = sorted([_luminance(a), _luminance(b)], reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_verdict_badge_is_readable_in_both_themes(browser: Browser, app_url: str, scheme: str) -> None:
+    """Text 4.5:1 against its badge (WCAG 1.4.3) for a tie, a wrong and a right prediction."""
+    context = browser.new_context(viewport={"width": 1280, "height": 800}, color_scheme=scheme)
+    page = context.new_page()
+    try:
+        for query, tone in [("z1=1&z2=1&z3=0", "tie"), ("", "wrong"), ("z1=3", "right")]:
+            page.goto(f"{app_url}/?{query}")
+            badge = page.locator(".sxl-metric-delta").nth(2)
+            expect(badge).to_have_class(f"sxl-metric-delta sxl-{tone}", timeout=LOAD_TIMEOUT)
+            fg, bg = badge.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+            assert bg not in ("rgba(0, 0, 0, 0)", "transparent"), (tone, bg)  # a badge, as st.metric's
+            assert contrast(fg, bg) >= 4.5, (scheme, tone, fg, bg)
+    finally:
+        context.close()
