@@ -10,7 +10,10 @@ from core.derivation import decimal_exponent
 from core.explanation import WORKED_EXAMPLE_TARGET, Explanation
 
 WORKED_EXAMPLE_P = ("0.2", "0.6", "0.2")
-LEAD = "Drag a logit in the sidebar: every probability, the loss and every gradient arrow follow at once."
+LEAD = (
+    "Drag a logit, under the probability chart or in the sidebar: every probability, the loss and every "
+    "gradient arrow follow at once."
+)
 
 
 def shown_output(p: float, one_minus_p: float, log_p: float) -> str:
