@@ -89,12 +89,12 @@ def presenting() -> bool:
     return bool(st.session_state.get("present", False))
 
 
-#: Room kept, from the first paint, for what draws itself only once its code has loaded: Streamlit
-#: shows a 40-px placeholder for a widget until the widget's JavaScript chunk arrives, and the live
-#: headline is empty until live.js has run. Without this, each one grew and pushed the page down as
-#: it loaded (Explore's layout shift was 0.37 at 1280 x 800; tests/browser/test_flawless_browser.py
-#: measures it). The heights are the drawn ones at the default sidebar width (300 px); a widget taller
-#: than its room (10 classes' radio buttons, long class names) still grows, from there.
+#: Room kept for the sidebar's widgets before their code has loaded: Streamlit shows a 40-px
+#: placeholder for a widget until the widget's JavaScript chunk arrives, and each one grew and pushed
+#: the sidebar down as it loaded (the live headline keeps its own room: components/live/component.py;
+#: with both, Explore's layout shift on load went from 0.37 to 0.03 at 1280 x 800, measured by
+#: tests/browser/test_flawless_browser.py). The heights are the drawn ones at the default sidebar
+#: width (300 px); a widget taller than its room (10 classes' radio buttons) still grows, from there.
 PAGE_CSS = """
 <style>
 section[data-testid="stSidebar"] :is(.st-key-n, .st-key-y, .st-key-z1, .st-key-z2, .st-key-z3, .st-key-z4,
@@ -104,7 +104,7 @@ section[data-testid="stSidebar"] .st-key-preset { min-height: 168px; }
 </style>
 """
 
-#: In presenter mode the headline's text is larger, and the sidebar's width follows the screen.
+#: In presenter mode the sidebar's width follows the screen, and the presets' pills wrap differently.
 PRESENTER_ROOM_CSS = """
 <style>
 section[data-testid="stSidebar"] .st-key-preset { min-height: 0; }
