@@ -92,7 +92,7 @@ class Headline:
     labels: tuple[str, ...]  # class names as plain text
     verdict: tuple[str, str, str]  # the prediction, the line under it, its tooltip
     tone: str  # "right", "wrong" or "tie": the line's colour
-    named: tuple[bool, ...] = ()  # which classes have a name of their own (else "Class i")
+    named: tuple[bool, ...]  # which classes have a name of their own (else "Class i")
 
 
 def live_headline(headline: Headline, *, key: str, group: str = "explore", present: bool = False) -> None:
@@ -108,7 +108,7 @@ def live_headline(headline: Headline, *, key: str, group: str = "explore", prese
         "target": headline.target,
         "predicted": headline.predicted,
         "labels": list(headline.labels),
-        "named": list(headline.named) or [False] * len(headline.labels),
+        "named": list(headline.named),
         "present": present,
     }
     # Its height is reserved before live.js has loaded (as a chart's), so nothing below it jumps on load.
