@@ -17,8 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.chromium import LAUNCH_ARGS, NOT_FOUND, find_chromium
+
+# An `expect` that waits for a rerun waits as long as a rerun can take on a busy 2-core CI machine
+# (Playwright's default is 5 s); a test that waits for a first load still gives its own, longer timeout.
+expect.set_options(timeout=20_000)
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"

@@ -105,6 +105,9 @@ def open_view(page: Page, url: str, view: str, query: str = "") -> None:
     page.goto(f"{url}/?view={view}{query}")
     expect(page.locator(".js-plotly-plot")).to_have_count(CHARTS[view], timeout=LOAD_TIMEOUT)
     expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=LOAD_TIMEOUT)
+    # the page's own CSS (the sidebar's last Markdown) and live.css apply: live elements are shown
+    expect(page.locator('[data-testid="stSidebar"] style')).not_to_have_count(0, timeout=LOAD_TIMEOUT)
+    page.wait_for_function("() => !document.querySelector('.sxl-own[hidden]')", timeout=LOAD_TIMEOUT)
     page.wait_for_timeout(800)  # charts take the height the presenter CSS gives them
 
 

@@ -72,6 +72,12 @@ def test_formulas_fit_and_never_overlap(
             theme = "dark" if (CLASSES.index(n) + index + present) % 2 else "light"
             page.emulate_media(color_scheme=theme)  # type: ignore[arg-type]
             page.set_viewport_size({"width": width, "height": height})
+            # the page has taken the theme (cut_off_ink compares pixels with its background)
+            page.wait_for_function(
+                "dark => { const [r, g, b] = getComputedStyle(document.querySelector('.stApp')).backgroundColor"
+                ".match(/\\d+/g).map(Number); return (r + g + b < 384) === dark; }",
+                arg=theme == "dark",
+            )
             settle(page)
             where = f"{width}x{height} {theme}"
             problems += [f"{where}: {p}" for p in check_formulas(page, width, must_fit)]

@@ -273,6 +273,8 @@ SAMPLER = """
 def thumb_point(page: Page, index: int = 0) -> tuple[float, float]:
     """Where the thumb of live slider ``index`` is on screen."""
     slider = page.locator("input.sxl-range").nth(index)
+    expect(slider).to_be_visible()  # hidden until live.css applies: no box yet
+    slider.hover(trial=True)  # visible, stable and not covered: the page has stopped moving under it
     box = slider.bounding_box()
     assert box is not None
     lo, hi, value = (float(slider.evaluate(f"e => e.{a}")) for a in ("min", "max", "value"))
@@ -314,14 +316,16 @@ def test_a_mouse_drag_is_followed_before_python_runs_and_settles_on_core(page: P
     start = page.evaluate("() => { window.__liveDraws = []; return performance.now(); }")
     for k in range(1, 41):  # quick moves: no 150 ms pause, so nothing is sent until release
         page.mouse.move(x + 2.0 * k, y)
-    during = page.evaluate("() => performance.now()")
+    # what the first chart shows when the moves end (held still, the hand commits after 150 ms and Python's
+    # answer takes over: read it in the same call)
+    during, drawn = page.evaluate("() => [performance.now(), document.querySelector('.sxl-chart').dataset.drawn]")
     states = page.evaluate(
         "([a, b]) => new Set(window.__frames.filter((f) => f[0] >= a && f[0] <= b).map((f) => f[3])).size",
         [start, during],
     )
     assert states >= 5, "the bars did not follow the drag"
     assert_drawn_quickly(draws_during(page, start, during))
-    assert page.locator(".sxl-chart").first.get_attribute("data-drawn") == "browser"
+    assert drawn == "browser"
     page.mouse.up()
     z1 = float(page.locator("input.sxl-range").first.input_value())
     assert z1 > 0.5
@@ -363,7 +367,9 @@ def test_a_touch_drag_moves_the_slider_and_the_charts(browser: Browser, live_url
         for k in range(1, 16):
             touch("touchMove", x + 4.0 * k)
         touch("touchEnd", x)
-        z1 = float(page.locator("input.sxl-range").first.input_value())
+        slider = page.locator("input.sxl-range").first
+        slider.evaluate("e => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+        z1 = float(slider.input_value())
         assert z1 > 0.5, "the touch did not move the slider"
         settled(page, [z1, LN3, 0.0])
     finally:
@@ -403,11 +409,14 @@ def test_zoom_survives_an_update(page: Page, live_url: str) -> None:
     page.mouse.move(box["x"] + box["width"] * 0.6, box["y"] + box["height"] * 0.7, steps=5)
     page.mouse.up()
     zoomed = chart.evaluate("gd => gd._fullLayout.xaxis.range.slice()")
+    before = chart.evaluate("gd => JSON.stringify(gd.data[0].y)")
     page.locator("input.sxl-range").first.focus()
     page.keyboard.press("ArrowRight")
     settled(page, [0.1, LN3, 0.0])
+    # the temperature chart has drawn the new logits too (charts are updated one after another)
     page.wait_for_function(
-        "z => Math.abs(document.querySelectorAll('.sxl-chart .js-plotly-plot')[3].data[0].y.length) > 0", arg=0
+        "before => JSON.stringify(document.querySelectorAll('.sxl-chart .js-plotly-plot')[3].data[0].y) !== before",
+        arg=before,
     )
     assert chart.evaluate("gd => gd._fullLayout.xaxis.range.slice()") == pytest.approx(zoomed)
 

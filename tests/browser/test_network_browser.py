@@ -53,6 +53,14 @@ def test_the_regions_animate_in_the_browser_to_cores_last_snapshot(page: Page, a
     # The frames run in the browser (no server round trip): the heatmap's z goes through the
     # snapshots and stops at the last, step 100.
     page.wait_for_function(f"() => document.querySelector('{REGIONS}').layout.sliders[0].active === 40", timeout=30_000)
+    # the slider marks a frame as it starts; its data land once the previous transition is done
+    page.wait_for_function(
+        f"want => {{ const el = document.querySelector('{REGIONS}'); const z = ({CELLS})(el);"
+        " return el.layout.title.text.startsWith('step 100') && z.length === want.length"
+        " && z.every((v, i) => v === want[i]); }",
+        arg=codes[-1].ravel().tolist(),
+        timeout=30_000,
+    )
     last = np.array(regions.evaluate(CELLS))
     np.testing.assert_array_equal(last, codes[-1].ravel())
     assert (first // 50 != last // 50).mean() > 0.1  # the decision regions changed
@@ -63,7 +71,9 @@ def test_the_regions_animate_in_the_browser_to_cores_last_snapshot(page: Page, a
     data_box = page.locator(".st-key-net_data_box")
     data_box.get_by_text("spiral, 3 classes × 40").click()
     thumb = page.locator(".st-key-pts").get_by_role("slider")
+    expect(thumb).to_be_visible()  # the box has opened (a key sent to a hidden slider is lost)
     thumb.focus()
+    expect(thumb).to_be_focused()
     thumb.press("ArrowRight")
     expect(data_box.get_by_text("spiral, 3 classes × 50")).to_be_visible(timeout=LOAD_TIMEOUT)
     expect(thumb).to_be_visible()
