@@ -83,6 +83,7 @@ def test_a_key_step_onto_a_tie_is_never_called_right(page: Page, app_url: str) -
     expect(verdict).to_have_text("Tie: Class 1 and 2", timeout=LOAD_TIMEOUT)
     # Python has answered: the sidebar's z1 and the loss are core's for z = (1.1, 1.1, 0)
     page.wait_for_function("() => location.href.includes('z1=1.1')", timeout=LOAD_TIMEOUT)
+    expect(page.locator(".sxl-headline")).to_have_attribute("data-drawn", "python", timeout=LOAD_TIMEOUT)
     loss = fmt(float(cross_entropy([1.1, 1.1, 0.0], 0)))
     expect(page.locator(".sxl-metric-value").first).to_have_text(loss, timeout=LOAD_TIMEOUT)
     expect(verdict).to_have_text("Tie: Class 1 and 2")
@@ -104,6 +105,7 @@ def test_the_headline_takes_its_own_height_and_covers_nothing(
     page.set_viewport_size({"width": width, "height": height})
     page.goto(f"{app_url}/?z1=1&z2=1&z3=0{query}")  # a tie: the longest verdict
     expect(page.locator(".sxl-metric-value").nth(2)).to_have_text("Tie: Class 1 and 2", timeout=LOAD_TIMEOUT)
+    expect(page.locator(".sxl-headline")).to_be_visible(timeout=LOAD_TIMEOUT)  # styled: it was hidden till then
     expect(page.locator(".sxl-chart .js-plotly-plot").first).to_be_visible(timeout=LOAD_TIMEOUT)
     got = page.evaluate(
         """() => {
@@ -145,6 +147,7 @@ def test_the_verdict_badge_is_readable_in_both_themes(browser: Browser, app_url:
             page.goto(f"{app_url}/?{query}")
             badge = page.locator(".sxl-metric-delta").nth(2)
             expect(badge).to_have_class(f"sxl-metric-delta sxl-{tone}", timeout=LOAD_TIMEOUT)
+            expect(badge).to_be_visible(timeout=LOAD_TIMEOUT)  # live.css applies: the headline was hidden till then
             fg, bg = badge.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
             assert bg not in ("rgba(0, 0, 0, 0)", "transparent"), (tone, bg)  # a badge, as st.metric's
             assert contrast(fg, bg) >= 4.5, (scheme, tone, fg, bg)

@@ -646,6 +646,7 @@ class Headline {
     this.root.classList.toggle("sxl-present", !!data.present);
     if (this.live && this.live.seq > data.seq) return this.follow(this.live); // the hand is ahead of Python
     this.show(data.text, data.tone, data.target);
+    this.root.dataset.drawn = "python"; // whose numbers it shows, as a chart's data-drawn
   }
 
   follow(live) {
@@ -656,6 +657,7 @@ class Headline {
     const t = live.target;
     const said = verdict(live.z, t, d.labels, d.named, nums);
     this.show({ loss: fmt(nums.loss), p_true: fmtProbability(nums.p[t], nums.oneMinusP[t]), ...said }, said.tone, t);
+    this.root.dataset.drawn = "browser";
   }
 
   show(text, tone, target) {
