@@ -132,6 +132,11 @@ def test_every_view_fits_a_phone(page: Page, app_url: str, screenshots: Path, vi
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{app_url}/?view={view}")
     expect(page.get_by_role("tab", name=view)).to_have_attribute("aria-selected", "true", timeout=LOAD_TIMEOUT)
+    # the view itself has drawn (its tab is selected long before): a chart, or the Quiz's first question
+    ready = page.get_by_text("Question 1") if view == "Quiz" else page.locator(".js-plotly-plot .main-svg").first
+    expect(ready).to_be_visible(timeout=LOAD_TIMEOUT)
+    expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=LOAD_TIMEOUT)
+    page.wait_for_function("() => !document.querySelector('.sxl-own[hidden]')", timeout=LOAD_TIMEOUT)
     page.wait_for_timeout(1500)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     assert page.locator(".katex-error").count() == 0
