@@ -39,7 +39,7 @@ def _row(values: np.ndarray, keep: int) -> str:
 
 
 def render_temperature(state: State) -> None:
-    st.subheader("4. Temperature T")
+    st.subheader("1. Temperature T")
     st.markdown(
         "Dividing the logits by a temperature **T** before the softmax sharpens (T < 1) or flattens (T > 1) "
         "the outputs. As T → 0 all the probability goes to the largest logit (the argmax); as T → ∞ every "
@@ -87,7 +87,7 @@ def render_temperature(state: State) -> None:
 
 
 def render_smoothing(state: State) -> None:
-    st.subheader("5. Label smoothing")
+    st.subheader("2. Label smoothing")
     st.markdown(
         "With a one-hot target, p − y only reaches 0 when p of the true class is exactly 1, which needs an "
         "infinite logit gap: descent pushes forever. Label smoothing aims at **y′ = (1 − ε) y + ε / H** instead, "
@@ -119,7 +119,7 @@ def render_smoothing(state: State) -> None:
 
 
 def render_squared_error(state: State) -> None:
-    st.subheader("6. Why not squared error on the softmax?")
+    st.subheader("3. Why not squared error on the softmax?")
     ce, se = gradient_norms_when_wrong(GAPS)
     left, right = st.columns([3, 2], gap="large")
     with left:
@@ -154,7 +154,7 @@ def _naive_p_text(demo: LogSumExpDemo, value: float) -> str:
 
 
 def render_log_sum_exp(state: State) -> None:
-    st.subheader("7. Why log-sum-exp")
+    st.subheader("4. Why log-sum-exp")
     st.markdown(
         "Written as it reads, e^z / Σ e^z breaks for large logits: float64 holds e^x only up to x ≈ 709.78, "
         "and e^x rounds to 0 below x ≈ −745.13. The stable form subtracts the largest logit m first, "

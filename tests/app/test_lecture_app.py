@@ -223,3 +223,12 @@ def test_each_explorer_chart_has_a_text_summary_with_the_numbers() -> None:
     assert any("cat (true) 0.2; dog 0.6; bird 0.2. Highest: dog." in c for c in captions)
     assert any("cat (true) up 0.8; dog down 0.6; bird down 0.2." in c for c in captions)
     assert any("current point at p = 0.2, E = 1.6094" in c for c in captions)
+
+
+@pytest.mark.parametrize("view", ["Learning", "Compare", "Network"])
+def test_each_views_numbered_sections_count_from_one(view: str) -> None:
+    """A student who opens a tab reads its sections 1, 2, 3, … (Compare once began at 4, after Learning's)."""
+    at = run_app(view=view)
+    numbers = [int(s.value.split(".")[0]) for s in at.subheader if s.value[:1].isdigit()]
+    assert numbers == list(range(1, len(numbers) + 1)), (view, [s.value for s in at.subheader])
+    assert len(numbers) >= 3
