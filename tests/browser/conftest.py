@@ -14,7 +14,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import pytest
 from playwright.sync_api import expect
@@ -58,11 +58,10 @@ def wait_healthy(url: str, process: subprocess.Popen[bytes], timeout: float = 60
     raise RuntimeError(f"streamlit did not become healthy within {timeout:.0f} s")
 
 
-@pytest.fixture(scope="session")
-def app_url() -> Iterator[str]:
+def start_app(stderr: IO[bytes]) -> tuple[subprocess.Popen[bytes], str]:
+    """`streamlit run app.py`, headless on a free local port, its log to ``stderr``: the process and its URL
+    (not yet healthy: see ``wait_healthy``). Shared with bench/flawless.py."""
     port = free_port()
-    SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
-    log = SERVER_LOG.open("wb")
     process = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
@@ -71,18 +70,29 @@ def app_url() -> Iterator[str]:
         ],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=log,
+        stderr=stderr,
     )  # fmt: skip
-    url = f"http://127.0.0.1:{port}"
+    return process, f"http://127.0.0.1:{port}"
+
+
+def stop_app(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+@pytest.fixture(scope="session")
+def app_url() -> Iterator[str]:
+    SERVER_LOG.parent.mkdir(parents=True, exist_ok=True)
+    log = SERVER_LOG.open("wb")
+    process, url = start_app(log)
     try:
         wait_healthy(url, process)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_app(process)
         log.close()
 
 

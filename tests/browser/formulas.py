@@ -135,6 +135,19 @@ def settle(page: Page) -> None:
     page.wait_for_timeout(250)
 
 
+def show_as(page: Page, width: int, height: int, scheme: str) -> None:
+    """Give the loaded page this viewport and colour scheme, and wait until it has taken the theme
+    (``cut_off_ink`` compares pixels with its background)."""
+    page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
+    page.set_viewport_size({"width": width, "height": height})
+    page.wait_for_function(
+        "dark => { const [r, g, b] = getComputedStyle(document.querySelector('.stApp')).backgroundColor"
+        ".match(/\\d+/g).map(Number); return (r + g + b < 384) === dark; }",
+        arg=scheme == "dark",
+    )
+    settle(page)
+
+
 def measure(page: Page) -> Measure:
     """Row overlaps in every array and the fit of every display formula, as the page is now."""
     raw: dict[str, Any] = page.evaluate(MEASURE_JS)

@@ -16,7 +16,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import SERVER_LOG
-from tests.browser.formulas import LOAD_TIMEOUT, cut_off_ink, full_height, measure, settle, wait_for_formulas
+from tests.browser.formulas import LOAD_TIMEOUT, cut_off_ink, full_height, measure, show_as, wait_for_formulas
 
 pytestmark = pytest.mark.browser
 
@@ -70,15 +70,7 @@ def test_formulas_fit_and_never_overlap(
         for index, (width, height, must_fit) in enumerate((first, second)):
             # Each H and each size is seen in both themes across the parametrization.
             theme = "dark" if (CLASSES.index(n) + index + present) % 2 else "light"
-            page.emulate_media(color_scheme=theme)  # type: ignore[arg-type]
-            page.set_viewport_size({"width": width, "height": height})
-            # the page has taken the theme (cut_off_ink compares pixels with its background)
-            page.wait_for_function(
-                "dark => { const [r, g, b] = getComputedStyle(document.querySelector('.stApp')).backgroundColor"
-                ".match(/\\d+/g).map(Number); return (r + g + b < 384) === dark; }",
-                arg=theme == "dark",
-            )
-            settle(page)
+            show_as(page, width, height, theme)
             where = f"{width}x{height} {theme}"
             problems += [f"{where}: {p}" for p in check_formulas(page, width, must_fit)]
             full_height(page)

@@ -178,22 +178,26 @@ def texts(spec: dict[str, Any]) -> Iterator[tuple[str, str, str | None]]:
             yield f"trace {k} colour bar", trace["colorbar"]["tickfont"]["color"], None
 
 
-def failures(spec: dict[str, Any], grounds: dict[str, list[str]] | None = None) -> list[str]:
-    """Every mark under 3:1 and every text under 4.5:1 against the page (or ``grounds``, per theme)."""
-    found = []
+def ratios(spec: dict[str, Any], grounds: dict[str, list[str]] | None = None) -> Iterator[tuple[str, str, float, str]]:
+    """(scheme, "mark" or "text", contrast, what) for every visible mark and text on the page (or ``grounds``,
+    per theme); a mark's contrast is its best colour's (fill or outline). Shared with bench/flawless.py."""
     for scheme in SCHEMES:
         behind = grounds[scheme] if grounds else [PAGES[scheme]]
         for what, group in marks(spec):
             for ground in behind:
                 best = max(ratio(over(resolve(c, scheme), ground), ground) for c in group)
-                if any(visible(c) for c in group) and best < MARK_MIN:
-                    found.append(f"{scheme}: {what} {group} on {ground}: {best:.2f}")
+                if any(visible(c) for c in group):
+                    yield scheme, "mark", best, f"{scheme}: {what} {group} on {ground}: {best:.2f}"
         for what, colour, box in texts(spec):
             for ground in [resolve(box, scheme)] if box and rgba(resolve(box, scheme))[3] == 1 else behind:
-                seen = over(resolve(colour, scheme), ground)
-                if visible(colour) and ratio(seen, ground) < TEXT_MIN:
-                    found.append(f"{scheme}: {what} {colour} on {ground}: {ratio(seen, ground):.2f}")
-    return found
+                contrast = ratio(over(resolve(colour, scheme), ground), ground)
+                if visible(colour):
+                    yield scheme, "text", contrast, f"{scheme}: {what} {colour} on {ground}: {contrast:.2f}"
+
+
+def failures(spec: dict[str, Any], grounds: dict[str, list[str]] | None = None) -> list[str]:
+    """Every mark under 3:1 and every text under 4.5:1 against the page (or ``grounds``, per theme)."""
+    return [what for _, kind, r, what in ratios(spec, grounds) if r < (MARK_MIN if kind == "mark" else TEXT_MIN)]
 
 
 def sent(spec: dict[str, Any], presenter: bool = False) -> dict[str, Any]:
