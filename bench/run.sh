@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Every benchmark, one after the other; each prints its table (about 25 minutes in all).
+# Every benchmark, one after the other; each prints its table (about 30 minutes in all).
 # The load test starts its own server; nothing else should run on the machine meanwhile.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -30,3 +30,6 @@ python bench/replicas.py --qr 300 --within 10
 echo
 echo "== compute time of the learning and compare views' numbers"
 python bench/views.py
+echo
+echo "== in front of a class: formulas, projector, phone, contrast, ten classes (headless Chromium)"
+python bench/flawless.py
