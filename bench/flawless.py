@@ -52,14 +52,11 @@ logging.getLogger(script_run_context.__name__).addFilter(lambda r: "missing Scri
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from components.figures import compare, descent, jacobian, landscape, layers, network  # noqa: E402
+from components.figures import compare, descent  # noqa: E402
 from components.params import param  # noqa: E402
-from components.render import theme  # noqa: E402
 from core import comparisons as cmp  # noqa: E402
-from core.derivation import derive  # noqa: E402
-from core.dynamics import descend, gradient_norms_when_wrong, learn  # noqa: E402
-from core.explanation import State, explain  # noqa: E402
-from core.layer_examples import EXAMPLES, explain_max_pool, upstream  # noqa: E402
+from core.dynamics import descend  # noqa: E402
+from core.explanation import State  # noqa: E402
 from tests.app.test_app import run_app  # noqa: E402
 from tests.app.test_class_ready_app import headline_help, intro_text, quiz_radio, sliders  # noqa: E402
 from tests.browser import test_flawless_browser as fl  # noqa: E402
@@ -224,138 +221,10 @@ def item5_phone(browser: Browser, url: str) -> None:
     print(f"horizontal overflow: scrollWidth − 390 = {got['width'] - 390} px")
 
 
-Ratios = Iterable[tuple[str, str, float, str]]  # (scheme, "text" or "mark", contrast, what)
-
-
-def on(kind: str, pairs: Iterable[tuple[list[str], str]], schemes: Iterable[str] = tc.SCHEMES) -> Ratios:
-    """Colours on a figure's own ground (a cell, a surface, a box): the best of each group, in ``schemes``."""
-    for group, ground in pairs:
-        best = max(tc.ratio(c, ground) for c in group)
-        yield from ((s, kind, best, f"{s}: {group} on {ground}: {best:.2f}") for s in schemes)
-
-
-def page_only(spec: dict[str, Any], *drop: str) -> dict[str, Any]:
-    return {"data": [], "layout": {k: v for k, v in spec["layout"].items() if k not in drop}}
-
-
-def learning_families(state: State) -> Iterator[tuple[str, Ratios]]:
-    result = learn(state.z, state.target, 1.0, 100, 0, 1)
-    for presenter in (False, True):
-        spec = tc.sent(descent.descent_figure(state, result.descent, 1.0), presenter)
-        yield "descent animation (Learning)", tc.ratios(spec)
-        for frame in spec["frames"]:
-            yield "descent animation (Learning)", tc.ratios({"data": frame["data"], "layout": spec["layout"]})
-    yield "simplex (Learning)", tc.ratios(tc.sent(landscape.simplex_figure(state, result)))
-    spec = tc.sent(landscape.landscape_figure(state, result))
-    surface, notes = tc.scale_samples(spec["data"][0]["colorscale"]), spec["layout"]["annotations"]
-    path = next(t for t in spec["data"] if t.get("name") == "descent path")
-    casing = next(t for t in spec["data"] if t.get("name") == "descent path (casing)")["line"]["color"]
-    others = {"data": [t for t in spec["data"][1:] if t is not path],
-              "layout": {"font": spec["layout"]["font"], "annotations": notes}}  # fmt: skip
-    on_surface = tc.ratios(others, dict.fromkeys(tc.SCHEMES, surface))
-    yield "landscape (Learning)", (r for r in on_surface if "annotation" not in r[3] and "layout font" not in r[3])
-    yield "landscape (Learning)", tc.ratios({**page_only(spec, "annotations"), "data": [spec["data"][0]]})
-    yield "landscape (Learning)", on("mark", [([casing], c) for c in surface] + [([path["line"]["color"]], casing)])
-    yield "landscape (Learning)", on("mark", [([a["bordercolor"]], c) for a in notes for c in surface])
-    labels = spec["data"][0]["contours"]["labelfont"]["color"]
-    yield "landscape (Learning)", on("text", [([labels], c) for c in surface])
-    yield "landscape (Learning)", on("text", [([a["font"]["color"]], a["bgcolor"]) for a in notes])
-
-
-def derivation_and_compare_families(state: State) -> Iterator[tuple[str, Ratios]]:
-    spec = tc.sent(jacobian.jacobian_figure(derive(explain(state))))
-    heat, rim, numbers = spec["data"]
-    fine = tc.scale_samples(heat["colorscale"], 2001)
-
-    def cell(value: float) -> str:
-        return fine[round((value - heat["zmin"]) / (heat["zmax"] - heat["zmin"]) * 2000)]
-
-    cells = [cell(v) for row in heat["z"] for v in row]
-    on_cells = zip(numbers["textfont"]["color"], cells, strict=True)
-    yield "Jacobian (Derivation)", on("text", [([c], g) for c, g in on_cells])
-    frames = [spec["layout"]["shapes"][0]["line"]["color"], rim["line"]["color"]]
-    yield "Jacobian (Derivation)", on("mark", [(frames, cell(v)) for v in np.linspace(0.0, heat["zmax"], 101)])
-    for s in tc.SCHEMES:
-        yield "Jacobian (Derivation)", on("mark", [(frames, tc.PAGES[s])], (s,))
-    yield "Jacobian (Derivation)", tc.ratios({"data": [heat], "layout": {**spec["layout"], "shapes": []}})
-    z = np.asarray(state.z)
-    temperature = compare.temperature_figure(state, cmp.temperature_sweep(z), cmp.argmax_limit(z), 0.5)
-    yield "temperature (Compare)", tc.ratios(tc.sent(temperature))
-    smoothing = compare.smoothing_figure(state, cmp.compare_smoothing(state.z, state.target, 0.1))
-    yield "smoothing (Compare)", tc.ratios(tc.sent(smoothing))
-
-
-def other_families() -> Iterator[tuple[str, Ratios]]:
-    gaps = np.linspace(0.0, 10.0, 201)
-    squared = compare.squared_error_figure(gaps, *gradient_norms_when_wrong(gaps))
-    yield "squared error (Compare)", tc.ratios(tc.sent(squared))
-    naive, stable = cmp.shift_sweep(tc.WORKED.z, 0)
-    for shift in (-900, 0, 720):
-        lse = compare.log_sum_exp_figure(
-            cmp.SHIFTS, naive, stable, *cmp.naive_nan_shifts(tc.WORKED.z), shift, "Class 1"
-        )
-        spec = tc.sent(lse)
-        tint = next(s for s in spec["layout"]["shapes"] if s.get("type") == "rect")
-        tinted = f"rgba{(*tc.rgba(tint['fillcolor'])[:3], tint['opacity'])}"
-        grounds = {s: [tc.PAGES[s], tc.over(tinted, tc.PAGES[s])] for s in tc.SCHEMES}
-        yield "log-sum-exp (Compare)", tc.ratios(spec, grounds)
-    for k in (2, 5):
-        data, training = tc.network_run(k)
-        regions = tc.region_grounds(k)
-        for presenter in (False, True):
-            picked = network.picked_figure(training, data, 3, len(training.steps) - 1)
-            for spec in (tc.sent(network.learning_animation(training, data), presenter), tc.sent(picked, presenter)):
-                ring = next((t for t in spec["data"] if t["name"] == "picked point"), None)
-                points = {
-                    "data": [t for t in spec["data"][1:] if t is not ring],
-                    "layout": {"font": spec["layout"]["font"]},
-                }
-                on_regions = tc.ratios(tc.with_casings(points), regions)
-                yield "network points (Network)", (r for r in on_regions if "layout font" not in r[3])
-                yield "network points (Network)", tc.ratios(page_only(spec, "annotations"))
-            note = spec["layout"]["annotations"][0]
-            yield "network points (Network)", on("text", [([note["font"]["color"]], note["bgcolor"])])
-            for s in tc.SCHEMES:
-                arrow = tc.resolve(note["arrowcolor"], s)
-                yield "network points (Network)", on("mark", [([arrow], g) for g in regions[s]], (s,))
-        yield "network curves, confusion", tc.ratios(tc.sent(network.curves_figure(training)))
-        yield "network curves, confusion", tc.ratios(tc.sent(network.confusion_figure(training)))
-    ex = explain_max_pool(EXAMPLES["maxpool"], upstream("random", (2, 2), 0), 2)
-    shades = [theme.hex_colour(*layers.colour_at(t)) for t in np.linspace(0.0, 1.0, 41)]
-    for presenter in (False, True):
-        for raw in (layers.heatmap(ex.x, "x (input)"), layers.max_pool_input_figure(ex)):
-            spec = tc.sent(raw, presenter)
-            heat, notes = spec["data"][0], spec["layout"]["annotations"]
-            limit = max(abs(heat["zmin"]), abs(heat["zmax"]))
-
-            values = [float(heat["z"][int(n["y"])][int(n["x"])]) for n in notes]
-            cells = [theme.hex_colour(*layers.colour_at(layers.scale_position(v, limit))) for v in values]
-            on_cells = zip(notes, cells, strict=True)  # each number on its cell, or on its own white label
-            yield (
-                "layers heatmaps (Layers)",
-                on("text", [([n["font"]["color"]], n.get("bgcolor") or c) for n, c in on_cells]),
-            )
-            yield "layers heatmaps (Layers)", tc.ratios(page_only(spec, "annotations", "shapes"))
-            shapes = spec["layout"]["shapes"]
-            pairs = zip(shapes[::2], shapes[1::2], strict=True)  # a window: its colour over a casing
-            windows = [[casing["line"]["color"], line["line"]["color"]] for casing, line in pairs]
-            yield "layers heatmaps (Layers)", on("mark", [(w, g) for w in windows for g in shades])
-            for s in tc.SCHEMES:
-                yield "layers heatmaps (Layers)", on("mark", [(w, tc.PAGES[s]) for w in windows], (s,))
-
-
-def contrast_families() -> Iterator[tuple[str, Ratios]]:
-    """Every figure family tests/components/test_contrast.py checks: the same specs, grounds and exclusions."""
-    for state in tc.STATES:
-        yield from learning_families(state)
-        yield from derivation_and_compare_families(state)
-    yield from other_families()
-
-
 def item6_contrast() -> None:
     print("\n## 6. Contrast of the figures' colours (targets: text 4.5, lines and marks 3)")
     lowest: dict[tuple[str, str, str], tuple[float, str]] = {}
-    for family, found in contrast_families():
+    for family, found in tc.contrast_families():
         for scheme, kind, value, what in found:
             key = (family, kind, scheme)
             if key not in lowest or value < lowest[key][0]:

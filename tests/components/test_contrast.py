@@ -16,7 +16,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import numpy as np
@@ -178,9 +178,13 @@ def texts(spec: dict[str, Any]) -> Iterator[tuple[str, str, str | None]]:
             yield f"trace {k} colour bar", trace["colorbar"]["tickfont"]["color"], None
 
 
-def ratios(spec: dict[str, Any], grounds: dict[str, list[str]] | None = None) -> Iterator[tuple[str, str, float, str]]:
+#: (scheme, "mark" or "text", contrast, what)
+Ratio = tuple[str, str, float, str]
+
+
+def ratios(spec: dict[str, Any], grounds: dict[str, list[str]] | None = None) -> Iterator[Ratio]:
     """(scheme, "mark" or "text", contrast, what) for every visible mark and text on the page (or ``grounds``,
-    per theme); a mark's contrast is its best colour's (fill or outline). Shared with bench/flawless.py."""
+    per theme); a mark's contrast is its best colour's (fill or outline)."""
     for scheme in SCHEMES:
         behind = grounds[scheme] if grounds else [PAGES[scheme]]
         for what, group in marks(spec):
@@ -200,8 +204,192 @@ def failures(spec: dict[str, Any], grounds: dict[str, list[str]] | None = None) 
     return [what for _, kind, r, what in ratios(spec, grounds) if r < (MARK_MIN if kind == "mark" else TEXT_MIN)]
 
 
+def below_target(found: Iterable[Ratio]) -> list[str]:
+    """What in ``found`` is under its target: marks 3:1, text 4.5:1."""
+    return [what for _, kind, r, what in found if r < (MARK_MIN if kind == "mark" else TEXT_MIN)]
+
+
+def on(kind: str, pairs: Iterable[tuple[list[str], str]], schemes: Iterable[str] = SCHEMES) -> Iterator[Ratio]:
+    """Colours on a ground of the figure's own (a cell, a surface, a box): the best of each group, in ``schemes``."""
+    for group, ground in pairs:
+        best = max(ratio(c, ground) for c in group)
+        yield from ((s, kind, best, f"{s}: {group} on {ground}: {best:.2f}") for s in schemes)
+
+
 def sent(spec: dict[str, Any], presenter: bool = False) -> dict[str, Any]:
     return display.prepare(spec, presenter)
+
+
+def page_only(spec: dict[str, Any], *drop: str) -> dict[str, Any]:
+    """The figure's layout (without ``drop``) and no traces: what sits on the page around the plot."""
+    return {"data": [], "layout": {k: v for k, v in spec["layout"].items() if k not in drop}}
+
+
+# --- each figure family's contrasts: what is drawn on what. The tests below hold each to its target;
+# --- bench/flawless.py prints the lowest of each. ------------------------------------------------------
+
+
+def descent_ratios(state: State, presenter: bool) -> Iterator[Ratio]:
+    result = learn(state.z, state.target, 1.0, 100, 0, 1)
+    spec = sent(descent.descent_figure(state, result.descent, 1.0), presenter)
+    yield from ratios(spec)
+    for frame in spec["frames"]:
+        yield from ratios({"data": frame["data"], "layout": spec["layout"]})
+
+
+def temperature_ratios(state: State) -> Iterator[Ratio]:
+    z = np.asarray(state.z)
+    return ratios(sent(compare.temperature_figure(state, temperature_sweep(z), argmax_limit(z), 0.5)))
+
+
+def smoothing_ratios(state: State) -> Iterator[Ratio]:
+    return ratios(sent(compare.smoothing_figure(state, compare_smoothing(state.z, state.target, 0.1))))
+
+
+def squared_error_ratios() -> Iterator[Ratio]:
+    gaps = np.linspace(0.0, 10.0, 201)
+    return ratios(sent(compare.squared_error_figure(gaps, *gradient_norms_when_wrong(gaps))))
+
+
+def log_sum_exp_ratios(shift: int) -> Iterator[Ratio]:
+    """On the page and on the 15 % tint behind the regions where the naive form breaks."""
+    naive, stable = shift_sweep(WORKED.z, 0)
+    below, above = naive_nan_shifts(WORKED.z)
+    spec = sent(compare.log_sum_exp_figure(SHIFTS, naive, stable, below, above, shift, "Class 1"))
+    tint = next(s for s in spec["layout"]["shapes"] if s.get("type") == "rect")
+    tinted = {
+        scheme: [PAGES[scheme], over(f"rgba{(*rgba(tint['fillcolor'])[:3], tint['opacity'])}", PAGES[scheme])]
+        for scheme in SCHEMES
+    }
+    return ratios(spec, tinted)
+
+
+def landscape_spec(state: State) -> dict[str, Any]:
+    return sent(landscape.landscape_figure(state, learn(state.z, state.target, 1.0, 100, 0, 1)))
+
+
+def landscape_ratios(state: State) -> Iterator[Ratio]:
+    spec = landscape_spec(state)
+    surface = scale_samples(spec["data"][0]["colorscale"])  # the same in both themes
+    notes = spec["layout"]["annotations"]
+    # Arrows, the path's casing, the points (fill or rim), the labels' arrows: on the surface.
+    path = next(t for t in spec["data"] if t.get("name") == "descent path")
+    on_surface = {
+        "data": [t for t in spec["data"][1:] if t is not path],
+        "layout": {"font": spec["layout"]["font"], "annotations": notes},
+    }
+    found = ratios(on_surface, dict.fromkeys(SCHEMES, surface))
+    yield from (r for r in found if "annotation" not in r[3] and "layout font" not in r[3])
+    # The path is a vermillion line on a white casing: the casing stands out on the surface, the line on it.
+    casing = next(t for t in spec["data"] if t.get("name") == "descent path (casing)")["line"]["color"]
+    yield from on("mark", [([casing], c) for c in surface] + [([path["line"]["color"]], casing)])
+    yield from on("text", [([spec["data"][0]["contours"]["labelfont"]["color"]], c) for c in surface])
+    # "now", "after N steps": white on a dark box with a white rim.
+    yield from on("text", [([n["font"]["color"]], n["bgcolor"]) for n in notes])
+    yield from on("mark", [([n["bordercolor"]], c) for n in notes for c in surface])
+    # Axis titles, ticks and the colour bar sit on the page.
+    yield from ratios({**page_only(spec, "annotations"), "data": [spec["data"][0]]})
+
+
+def simplex_ratios(state: State) -> Iterator[Ratio]:
+    return ratios(sent(landscape.simplex_figure(state, learn(state.z, state.target, 1.0, 100, 0, 1))))
+
+
+def jacobian_spec(state: State) -> dict[str, Any]:
+    return sent(jacobian.jacobian_figure(derive(explain(state))))
+
+
+def jacobian_ratios(state: State) -> Iterator[Ratio]:
+    spec = jacobian_spec(state)
+    heat, rim, numbers = spec["data"]
+    fine = scale_samples(heat["colorscale"], 2001)
+
+    def cell(value: float) -> str:
+        return fine[round((value - heat["zmin"]) / (heat["zmax"] - heat["zmin"]) * 2000)]
+
+    cells = [cell(v) for row in heat["z"] for v in row]
+    yield from on("text", [([c], g) for c, g in zip(numbers["textfont"]["color"], cells, strict=True)])
+    # The diagonal's frame over its casing, on the diagonal's cells (p(1 - p) is never negative) and on the page.
+    frames = [spec["layout"]["shapes"][0]["line"]["color"], rim["line"]["color"]]
+    yield from on("mark", [(frames, cell(v)) for v in np.linspace(0.0, heat["zmax"], 101)])
+    for scheme in SCHEMES:
+        yield from on("mark", [(frames, PAGES[scheme])], (scheme,))
+    yield from ratios({"data": [heat], "layout": {**spec["layout"], "shapes": []}})
+
+
+def network_specs(k: int, presenter: bool) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The learning animation and the picked point's figure, as sent."""
+    data, training = network_run(k)
+    picked = network.picked_figure(training, data, 3, len(training.steps) - 1)
+    return sent(network.learning_animation(training, data), presenter), sent(picked, presenter)
+
+
+def network_point_ratios(k: int, presenter: bool) -> Iterator[Ratio]:
+    """Points on the page and on every shade of every region; the picked point's note and its arrow."""
+    regions = region_grounds(k)
+    specs = network_specs(k, presenter)
+    for spec in specs:
+        ring = next((t for t in spec["data"] if t["name"] == "picked point"), None)  # black and white: see its test
+        points = {"data": [t for t in spec["data"][1:] if t is not ring], "layout": {"font": spec["layout"]["font"]}}
+        yield from (r for r in ratios(with_casings(points), regions) if "layout font" not in r[3])  # no text there
+        yield from ratios(page_only(spec, "annotations"))
+    note = specs[1]["layout"]["annotations"][0]  # "point 4": dark on its own white box, arrow over the regions
+    yield from on("text", [([note["font"]["color"]], note["bgcolor"])])
+    for scheme in SCHEMES:
+        yield from on("mark", [([resolve(note["arrowcolor"], scheme)], g) for g in regions[scheme]], (scheme,))
+
+
+def network_curve_ratios(k: int) -> Iterator[Ratio]:
+    _, training = network_run(k)
+    yield from ratios(sent(network.curves_figure(training)))
+    yield from ratios(sent(network.confusion_figure(training)))
+
+
+def layers_ratios(presenter: bool) -> Iterator[Ratio]:
+    """Each number on its own cell (or its white label); the max-pool windows on every cell and the page."""
+    ex = explain_max_pool(EXAMPLES["maxpool"], upstream("random", (2, 2), 0), 2)
+    shades = [theme.hex_colour(*layers.colour_at(t)) for t in np.linspace(0.0, 1.0, 41)]
+    for raw in (layers.heatmap(ex.x, "x (input)"), layers.max_pool_input_figure(ex)):
+        spec = sent(raw, presenter)
+        heat, notes = spec["data"][0], spec["layout"]["annotations"]
+        limit = max(abs(heat["zmin"]), abs(heat["zmax"]))
+        values = [float(heat["z"][int(n["y"])][int(n["x"])]) for n in notes]
+        cells = [theme.hex_colour(*layers.colour_at(layers.scale_position(v, limit))) for v in values]
+        on_cells = zip(notes, cells, strict=True)
+        yield from on("text", [([n["font"]["color"]], n.get("bgcolor") or c) for n, c in on_cells])
+        yield from ratios(page_only(spec, "annotations", "shapes"))
+        shapes = spec["layout"]["shapes"]
+        pairs = zip(shapes[::2], shapes[1::2], strict=True)  # a window: its colour over a casing
+        windows = [[casing["line"]["color"], line["line"]["color"]] for casing, line in pairs]
+        yield from on("mark", [(w, g) for w in windows for g in shades])
+        for scheme in SCHEMES:
+            yield from on("mark", [(w, PAGES[scheme]) for w in windows], (scheme,))
+
+
+STATE_IDS = ["worked", "ten", "named"]
+SHIFT_CASES = [-900, 0, 720]
+NETWORK_CLASSES = [2, 5]
+
+
+def contrast_families() -> Iterator[tuple[str, Iterator[Ratio]]]:
+    """Every family the tests below check, with the same cases: (its name, its contrasts)."""
+    for state in STATES:
+        for presenter in (False, True):
+            yield "descent animation (Learning)", descent_ratios(state, presenter)
+        yield "simplex (Learning)", simplex_ratios(state)
+        yield "landscape (Learning)", landscape_ratios(state)
+        yield "Jacobian (Derivation)", jacobian_ratios(state)
+        yield "temperature (Compare)", temperature_ratios(state)
+        yield "smoothing (Compare)", smoothing_ratios(state)
+    yield "squared error (Compare)", squared_error_ratios()
+    for shift in SHIFT_CASES:
+        yield "log-sum-exp (Compare)", log_sum_exp_ratios(shift)
+    for k in NETWORK_CLASSES:
+        for presenter in (False, True):
+            yield "network points (Network)", network_point_ratios(k, presenter)
+        yield "network curves, confusion", network_curve_ratios(k)
+    for presenter in (False, True):
+        yield "layers heatmaps (Layers)", layers_ratios(presenter)
 
 
 # --- the figures ------------------------------------------------------------------------------------
@@ -216,96 +404,46 @@ def test_the_placeholders_are_streamlits_and_the_theme_says_what_they_become() -
         }
 
 
-@pytest.mark.parametrize("state", STATES, ids=["worked", "ten", "named"])
+@pytest.mark.parametrize("state", STATES, ids=STATE_IDS)
 @pytest.mark.parametrize("presenter", [False, True], ids=["reading", "presenter"])
 def test_descent_animation_reads_in_both_themes(state: State, presenter: bool) -> None:
-    result = learn(state.z, state.target, 1.0, 100, 0, 1)
-    spec = sent(descent.descent_figure(state, result.descent, 1.0), presenter)
-    assert failures(spec) == []
-    for frame in spec["frames"]:
-        assert failures({"data": frame["data"], "layout": spec["layout"]}) == []
+    assert below_target(descent_ratios(state, presenter)) == []
 
 
-@pytest.mark.parametrize("state", STATES, ids=["worked", "ten", "named"])
+@pytest.mark.parametrize("state", STATES, ids=STATE_IDS)
 def test_compare_figures_read_in_both_themes(state: State) -> None:
-    z = np.asarray(state.z)
-    assert failures(sent(compare.temperature_figure(state, temperature_sweep(z), argmax_limit(z), 0.5))) == []
-    assert failures(sent(compare.smoothing_figure(state, compare_smoothing(state.z, state.target, 0.1)))) == []
-    gaps = np.linspace(0.0, 10.0, 201)
-    assert failures(sent(compare.squared_error_figure(gaps, *gradient_norms_when_wrong(gaps)))) == []
+    assert below_target(temperature_ratios(state)) == []
+    assert below_target(smoothing_ratios(state)) == []
+    assert below_target(squared_error_ratios()) == []
 
 
-@pytest.mark.parametrize("shift", [-900, 0, 720])
+@pytest.mark.parametrize("shift", SHIFT_CASES)
 def test_log_sum_exp_notes_read_on_the_tinted_regions_too(shift: int) -> None:
-    naive, stable = shift_sweep(WORKED.z, 0)
-    below, above = naive_nan_shifts(WORKED.z)
-    spec = sent(compare.log_sum_exp_figure(SHIFTS, naive, stable, below, above, shift, "Class 1"))
-    tint = next(s for s in spec["layout"]["shapes"] if s.get("type") == "rect")
-    tinted = {
-        scheme: [PAGES[scheme], over(f"rgba{(*rgba(tint['fillcolor'])[:3], tint['opacity'])}", PAGES[scheme])]
-        for scheme in SCHEMES
-    }
-    assert failures(spec, tinted) == []
+    assert below_target(log_sum_exp_ratios(shift)) == []
 
 
-@pytest.mark.parametrize("state", STATES, ids=["worked", "ten", "named"])
+@pytest.mark.parametrize("state", STATES, ids=STATE_IDS)
 def test_landscape_marks_and_labels_read_on_every_colour_of_the_surface(state: State) -> None:
-    spec = sent(landscape.landscape_figure(state, learn(state.z, state.target, 1.0, 100, 0, 1)))
-    surface = scale_samples(spec["data"][0]["colorscale"])
-    grounds = dict.fromkeys(SCHEMES, surface)  # the surface is the same in both themes
-    # Arrows, the path's casing, the points (fill or rim), the labels' arrows: on the surface.
+    assert below_target(landscape_ratios(state)) == []
+    spec = landscape_spec(state)
     path = next(t for t in spec["data"] if t.get("name") == "descent path")
-    others = [t for t in spec["data"][1:] if t is not path]
-    on_surface = {
-        "data": others,
-        "layout": {"font": spec["layout"]["font"], "annotations": spec["layout"]["annotations"]},
-    }
-    assert [f for f in failures(on_surface, grounds) if "annotation" not in f and "layout font" not in f] == []
-    # The path is a vermillion line on a white casing: the casing stands out on the surface, the line on it.
-    casing = next(t for t in spec["data"] if t.get("name") == "descent path (casing)")["line"]["color"]
-    assert min(ratio(casing, c) for c in surface) >= MARK_MIN
-    assert ratio(path["line"]["color"], casing) >= MARK_MIN
-    assert path["line"]["width"] < casing_width(spec)
-    contour_labels = spec["data"][0]["contours"]["labelfont"]["color"]
-    assert min(ratio(contour_labels, c) for c in surface) >= TEXT_MIN
-    for note in spec["layout"]["annotations"]:  # "now", "after N steps": white on a dark box with a white rim
-        assert ratio(note["font"]["color"], note["bgcolor"]) >= TEXT_MIN
-        assert min(ratio(note["bordercolor"], c) for c in surface) >= MARK_MIN
-    # Axis titles, ticks and the colour bar sit on the page.
-    page_only = {"data": [spec["data"][0]], "layout": {k: v for k, v in spec["layout"].items() if k != "annotations"}}
-    assert failures(page_only) == []
+    assert path["line"]["width"] < casing_width(spec)  # the casing shows on both sides of the line
 
 
 def casing_width(spec: dict[str, Any]) -> float:
     return float(next(t for t in spec["data"] if t.get("name") == "descent path (casing)")["line"]["width"])
 
 
-@pytest.mark.parametrize("state", STATES, ids=["worked", "ten", "named"])
+@pytest.mark.parametrize("state", STATES, ids=STATE_IDS)
 def test_simplex_reads_in_both_themes(state: State) -> None:
-    assert failures(sent(landscape.simplex_figure(state, learn(state.z, state.target, 1.0, 100, 0, 1)))) == []
+    assert below_target(simplex_ratios(state)) == []
 
 
-@pytest.mark.parametrize("state", STATES, ids=["worked", "ten", "named"])
+@pytest.mark.parametrize("state", STATES, ids=STATE_IDS)
 def test_jacobian_numbers_and_diagonal_frames_read_on_their_cells_and_the_page(state: State) -> None:
-    spec = sent(jacobian.jacobian_figure(derive(explain(state))))
-    heat, casing, numbers = spec["data"]
-    zmin, zmax = heat["zmin"], heat["zmax"]
-    fine = scale_samples(heat["colorscale"], 2001)
-
-    def cell(value: float) -> str:
-        return fine[round((value - zmin) / (zmax - zmin) * 2000)]
-
-    n = len(heat["z"])
-    cells = [(i, j) for i in range(n) for j in range(n)]
-    for (i, j), text_colour in zip(cells, numbers["textfont"]["color"], strict=True):
-        assert ratio(text_colour, cell(heat["z"][i][j])) >= TEXT_MIN, (i, j)
-    frame, rim = spec["layout"]["shapes"][0]["line"]["color"], casing["line"]["color"]
-    assert ratio(frame, rim) >= MARK_MIN
-    positive_half = [cell(v) for v in np.linspace(0.0, zmax, 101)]  # the diagonal p(1 - p) is never negative
-    for scheme in SCHEMES:  # on the diagonal's cells, and on the page between the cells
-        for ground in [*positive_half, PAGES[scheme]]:
-            assert max(ratio(frame, ground), ratio(rim, ground)) >= MARK_MIN, ground
-    assert failures({"data": [heat], "layout": {**spec["layout"], "shapes": []}}) == []
+    assert below_target(jacobian_ratios(state)) == []
+    spec = jacobian_spec(state)
+    assert ratio(spec["layout"]["shapes"][0]["line"]["color"], spec["data"][1]["line"]["color"]) >= MARK_MIN
 
 
 def test_the_check_fails_on_the_colours_it_replaced() -> None:
@@ -356,36 +494,18 @@ def with_casings(spec: dict[str, Any]) -> dict[str, Any]:
     return {**spec, "data": data}
 
 
-@pytest.mark.parametrize("k", [2, 5])
+@pytest.mark.parametrize("k", NETWORK_CLASSES)
 @pytest.mark.parametrize("presenter", [False, True], ids=["reading", "presenter"])
 def test_network_points_read_on_the_page_and_on_every_region(k: int, presenter: bool) -> None:
-    data, training = network_run(k)
-    for spec in (
-        sent(network.learning_animation(training, data), presenter),
-        sent(network.picked_figure(training, data, 3, len(training.steps) - 1), presenter),
-    ):
-        ring = next(t for t in spec["data"] if t["name"] == "picked point") if "annotations" in spec["layout"] else None
-        if ring is not None:  # white under black: one of the two stands out on any ground
-            assert ring["marker"]["color"] == [network.RING_OUTER, network.RING_INNER]
-            assert ratio(network.RING_OUTER, network.RING_INNER) == 21.0
-        data = [t for t in spec["data"][1:] if t is not ring]
-        points = with_casings({"data": data, "layout": {"font": spec["layout"]["font"]}})
-        on_regions = [f for f in failures(points, region_grounds(k)) if "layout font" not in f]  # no text there
-        assert on_regions == []
-        page_only = {"data": [], "layout": {**spec["layout"], "annotations": []}}
-        assert failures(page_only) == []
-    note = spec["layout"]["annotations"][0]  # "point 4": dark on its own white box, arrow over the regions (and page)
-    assert ratio(note["font"]["color"], note["bgcolor"]) >= TEXT_MIN
-    for scheme in SCHEMES:
-        arrow = resolve(note["arrowcolor"], scheme)
-        assert min(ratio(arrow, g) for g in region_grounds(k)[scheme]) >= MARK_MIN
+    assert below_target(network_point_ratios(k, presenter)) == []
+    ring = next(t for t in network_specs(k, presenter)[1]["data"] if t["name"] == "picked point")
+    assert ring["marker"]["color"] == [network.RING_OUTER, network.RING_INNER]  # one of the two stands out anywhere
+    assert ratio(network.RING_OUTER, network.RING_INNER) == 21.0
 
 
-@pytest.mark.parametrize("k", [2, 5])
+@pytest.mark.parametrize("k", NETWORK_CLASSES)
 def test_network_curves_and_confusion_read_in_both_themes(k: int) -> None:
-    _, training = network_run(k)
-    assert failures(sent(network.curves_figure(training))) == []
-    assert failures(sent(network.confusion_figure(training))) == []
+    assert below_target(network_curve_ratios(k)) == []
 
 
 def test_every_network_class_has_its_own_colour_and_shape() -> None:
@@ -402,22 +522,4 @@ def test_every_network_class_has_its_own_colour_and_shape() -> None:
 
 @pytest.mark.parametrize("presenter", [False, True], ids=["reading", "presenter"])
 def test_layers_heatmaps_read_in_both_themes(presenter: bool) -> None:
-    ex = explain_max_pool(EXAMPLES["maxpool"], upstream("random", (2, 2), 0), 2)
-    for spec in (layers.heatmap(ex.x, "x (input)"), layers.max_pool_input_figure(ex)):
-        sent_spec = sent(spec, presenter)
-        heat = sent_spec["data"][0]
-        limit = max(abs(heat["zmin"]), abs(heat["zmax"]))
-        for note in sent_spec["layout"]["annotations"]:  # each number on its own cell (or its white label)
-            r, c = int(note["y"]), int(note["x"])
-            cell = layers.colour_at(layers.scale_position(float(heat["z"][r][c]), limit))
-            ground = note.get("bgcolor") or theme.hex_colour(*cell)
-            assert ratio(note["font"]["color"], ground) >= TEXT_MIN, note["text"]
-        page_only = {"data": [], "layout": {**sent_spec["layout"], "annotations": [], "shapes": []}}
-        assert failures(page_only) == []
-        cells = [theme.hex_colour(*layers.colour_at(t)) for t in np.linspace(0.0, 1.0, 41)]
-        shapes = sent_spec["layout"]["shapes"]
-        for casing, line in zip(shapes[::2], shapes[1::2], strict=True):  # a window: its colour over a casing
-            for scheme in SCHEMES:
-                for ground in [*cells, PAGES[scheme]]:
-                    best = max(ratio(casing["line"]["color"], ground), ratio(line["line"]["color"], ground))
-                    assert best >= MARK_MIN, (line["line"]["color"], ground)
+    assert below_target(layers_ratios(presenter)) == []
