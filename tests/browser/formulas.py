@@ -25,6 +25,8 @@ import numpy as np
 from PIL import Image
 from playwright.sync_api import Page, expect
 
+from tests.browser.waits import wait_until
+
 LOAD_TIMEOUT = 60_000
 #: A row may reach at most this far into the next one (px).
 MAX_ROW_OVERLAP = 0.5
@@ -116,7 +118,8 @@ def wait_for_formulas(page: Page, at_least: int = 20) -> None:
     """Wait until KaTeX has typeset (fonts loaded, the count of formulas steady, no skeletons left)."""
     expect(page.locator(".katex").nth(at_least)).to_be_attached(timeout=LOAD_TIMEOUT)
     page.evaluate("() => document.fonts.ready.then(() => true)")
-    page.wait_for_function(
+    wait_until(
+        page,
         """() => {
           const n = document.querySelectorAll('.katex').length;
           const settled = n === window.__katexCount && !document.querySelector('[data-testid="stSkeleton"]')
@@ -140,7 +143,8 @@ def show_as(page: Page, width: int, height: int, scheme: str) -> None:
     (``cut_off_ink`` compares pixels with its background)."""
     page.emulate_media(color_scheme=scheme)  # type: ignore[arg-type]
     page.set_viewport_size({"width": width, "height": height})
-    page.wait_for_function(
+    wait_until(
+        page,
         "dark => { const [r, g, b] = getComputedStyle(document.querySelector('.stApp')).backgroundColor"
         ".match(/\\d+/g).map(Number); return (r + g + b < 384) === dark; }",
         arg=scheme == "dark",

@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from components.render.numbers import fmt
 from core import cross_entropy, softmax
+from tests.browser.waits import wait_until
 
 pytestmark = pytest.mark.browser
 LN3 = math.log(3.0)
@@ -54,7 +55,8 @@ def test_keyboard_moves_a_slider_and_everything_follows(page: Page, app_url: str
     want_loss = fmt(float(cross_entropy(z, 0)))
     expect(page.locator(".sxl-metric-value").first).to_have_text(want_loss, timeout=20_000)
     assert want_loss != "1.6094"
-    page.wait_for_function(
+    wait_until(
+        page,
         "want => Math.abs(document.querySelector('.js-plotly-plot').data[0].y[0] - want) < 1e-9",
         arg=float(softmax(z)[0]),
     )

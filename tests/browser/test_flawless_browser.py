@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 
 from components.render import theme
 from tests.browser.formulas import cut_off_ink, full_height, measure, wait_for_formulas
+from tests.browser.waits import wait_until
 
 pytestmark = pytest.mark.browser
 LOAD_TIMEOUT = 60_000
@@ -115,7 +116,7 @@ def open_view(page: Page, url: str, view: str, query: str = "") -> None:
     expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=LOAD_TIMEOUT)
     # the page's own CSS (the sidebar's last Markdown) and live.css apply: live elements are shown
     expect(page.locator('[data-testid="stSidebar"] style')).not_to_have_count(0, timeout=LOAD_TIMEOUT)
-    page.wait_for_function("() => !document.querySelector('.sxl-own[hidden]')", timeout=LOAD_TIMEOUT)
+    wait_until(page, "() => !document.querySelector('.sxl-own[hidden]')", timeout=LOAD_TIMEOUT)
     page.wait_for_timeout(800)  # charts take the height the presenter CSS gives them
 
 

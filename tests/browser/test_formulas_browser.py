@@ -17,6 +17,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import SERVER_LOG
 from tests.browser.formulas import LOAD_TIMEOUT, cut_off_ink, full_height, measure, show_as, wait_for_formulas
+from tests.browser.waits import wait_until
 
 pytestmark = pytest.mark.browser
 
@@ -92,7 +93,8 @@ def test_derivation_for_the_other_class_counts(browser: Browser, app_url: str) -
             if n > 4:
                 thumb.focus()
                 thumb.press("ArrowRight")
-                page.wait_for_function(
+                wait_until(
+                    page,
                     "n => Array.from(document.querySelectorAll('annotation'))"
                     ".some(a => a.textContent.includes('\\\\sum_{k=1}^{' + n + '}'))",
                     arg=n,
@@ -115,7 +117,7 @@ def test_huge_logits_derivation_is_finite_and_teaches_the_stable_form(
         for preset in ("Ten classes", "Huge logits"):
             page.get_by_role("radio", name=preset).click()
         expect(page.get_by_text("subtract the largest logit", exact=False)).to_be_visible(timeout=LOAD_TIMEOUT)
-        page.wait_for_function("() => location.href.includes('huge=true')")
+        wait_until(page, "() => location.href.includes('huge=true')")
         assert all(part in page.evaluate("() => location.href") for part in ("z1=8", "z2=7.9", "z3=-8", "y=2"))
         wait_for_formulas(page)
         text = page.locator('[data-testid="stMain"]').inner_text()

@@ -9,11 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 from playwright.sync_api import Page, expect
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from components.figures.layers import CELL_DIGITS
 from components.render.numbers import fmt
 from core.layer_examples import EXAMPLES, explain_linear, explain_max_pool, upstream
+from tests.browser.waits import wait_until
 
 pytestmark = pytest.mark.browser
 LOAD_TIMEOUT = 60_000
@@ -63,8 +63,9 @@ def chart_cells(page: Page, title_start: str) -> list[list[str]]:
 def cells_become(page: Page, title_start: str, want: list[list[str]]) -> list[list[str]]:
     """The heatmap's cells once they equal ``want`` (or after 30 s): charts are updated in place, so
     after a click the page can still show the previous run's chart of the same title for a moment."""
-    with contextlib.suppress(PlaywrightTimeoutError):  # the assertion that follows shows the difference
-        page.wait_for_function(
+    with contextlib.suppress(AssertionError):  # wait_until timed out: the assertion that follows shows the difference
+        wait_until(
+            page,
             f"([start, want]) => JSON.stringify(({CELLS})(start)) === JSON.stringify(want)",
             arg=[title_start, want],
             timeout=30_000,
@@ -123,7 +124,7 @@ def test_every_layer_renders_and_a_control_changes_the_numbers(page: Page, app_u
     x = EXAMPLES["linear"].copy()
     x[0, 0] = -3.0
     want = explain_linear(x, upstream("random", (3, 3), 0))
-    page.wait_for_function("() => document.querySelector('.js-plotly-plot').layout.annotations[0].text === '-3'")
+    wait_until(page, "() => document.querySelector('.js-plotly-plot').layout.annotations[0].text === '-3'")
     # each chart is updated in place as its turn comes: read each once it has its new numbers
     assert cells_become(page, "out", written(want.out)) == written(want.out)
     assert cells_become(page, "dW", written(want.dW)) == written(want.dW)
@@ -144,7 +145,8 @@ def test_every_layer_renders_and_a_control_changes_the_numbers(page: Page, app_u
     want_dx = written(explain_max_pool(EXAMPLES["maxpool"], dout, 2).dx)
     assert cells_become(page, "dx", want_dx) == want_dx
     page.get_by_role("radiogroup", name="Pool kernel (stride 2)").get_by_text("3", exact=True).click()
-    page.wait_for_function(  # Streamlit's theme writes titles in bold: compare the text only
+    wait_until(
+        page,  # Streamlit's theme writes titles in bold: compare the text only
         "want => Array.from(document.querySelectorAll('.js-plotly-plot'))"
         ".some(e => e.layout.title.text.replace(/<[^>]+>/g, '').startsWith(want))",
         arg="x: 3 × 3",

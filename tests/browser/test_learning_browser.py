@@ -10,6 +10,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from core.dynamics import descend
+from tests.browser.waits import wait_until
 
 pytestmark = pytest.mark.browser
 LOAD_TIMEOUT = 60_000
@@ -37,7 +38,8 @@ def test_the_animation_plays_in_the_browser(page: Page, app_url: str, screenshot
     page.locator(".updatemenu-button").filter(has_text="▶ Play").click()
     want = descend(WORKED, 0, 1.0, 40).p[-1]
     # Frames run in the browser, no server round trip: the bars end at the last step's p.
-    page.wait_for_function(
+    wait_until(
+        page,
         "want => Math.abs(document.querySelector('.js-plotly-plot').data[0].y[0] - want) < 1e-9",
         arg=float(want[0]),
         timeout=20_000,

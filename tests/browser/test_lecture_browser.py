@@ -11,6 +11,7 @@ from playwright.sync_api import Page, expect
 
 from components.render.numbers import fmt
 from core import cross_entropy
+from tests.browser.waits import wait_until
 
 pytestmark = pytest.mark.browser
 LOAD_TIMEOUT = 60_000
@@ -41,14 +42,14 @@ def test_presets_set_every_control_and_the_address(page: Page, app_url: str) -> 
     page.get_by_role("radio", name="Ten classes").click()
     want = fmt(float(cross_entropy([1.5, 2.5, 0.3, -0.8, 1.9, -1.5, 0.0, 0.9, -2.2, 1.2], 4)))
     expect(page.locator(".sxl-metric-value").first).to_have_text(want)
-    page.wait_for_function("() => location.href.includes('z10=1.2')")
+    wait_until(page, "() => location.href.includes('z10=1.2')")
     for part in ("n=10", "y=5", "z1=1.5", "z5=1.9", "z9=-2.2"):
         assert part in address(page)
     # the share link is drawn last in the run, after the address has changed
     expect(page.locator('[data-testid="stSidebar"] [data-testid="stCode"]').first).to_contain_text("z10=1.2")
     page.get_by_role("radio", name="Huge logits").click()
     expect(page.locator(".sxl-metric-value").first).to_have_text("10")
-    page.wait_for_function("() => location.href.includes('huge=true')")
+    wait_until(page, "() => location.href.includes('huge=true')")
     # A reload of that address shows the same view.
     page.goto(address(page))
     expect(page.locator(".sxl-metric-value").first).to_have_text("10", timeout=LOAD_TIMEOUT)
@@ -59,15 +60,16 @@ def test_presenter_mode_enlarges_the_page(page: Page, app_url: str, screenshots:
     open_page(page, app_url)
     size_before = page.locator(".sxl-metric-value").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
     page.locator('[data-testid="stSidebar"]').get_by_text("Presenter mode").click()
-    page.wait_for_function("() => location.href.includes('present=true')")
+    wait_until(page, "() => location.href.includes('present=true')")
     expect(page.locator('[data-testid="stCaptionContainer"]').filter(has_text="always sum to 1")).to_have_count(0)
     # the live headline and charts take the new data after the caption has gone: wait for them
-    page.wait_for_function(
+    wait_until(
+        page,
         "least => parseFloat(getComputedStyle(document.querySelector('.sxl-metric-value')).fontSize) >= least",
         arg=1.5 * size_before,
     )
-    page.wait_for_function(
-        "want => Math.abs(document.querySelector('.js-plotly-plot').layout.font.size - want) < 1e-9", arg=16 * 1.4
+    wait_until(
+        page, "want => Math.abs(document.querySelector('.js-plotly-plot').layout.font.size - want) < 1e-9", arg=16 * 1.4
     )
     assert page.locator(".katex-error").count() == 0
     page.screenshot(path=str(screenshots / "presenter-1920x1080.png"))
@@ -136,7 +138,7 @@ def test_every_view_fits_a_phone(page: Page, app_url: str, screenshots: Path, vi
     ready = page.get_by_text("Question 1") if view == "Quiz" else page.locator(".js-plotly-plot .main-svg").first
     expect(ready).to_be_visible(timeout=LOAD_TIMEOUT)
     expect(page.locator('[data-testid="stSkeleton"]')).to_have_count(0, timeout=LOAD_TIMEOUT)
-    page.wait_for_function("() => !document.querySelector('.sxl-own[hidden]')", timeout=LOAD_TIMEOUT)
+    wait_until(page, "() => !document.querySelector('.sxl-own[hidden]')", timeout=LOAD_TIMEOUT)
     page.wait_for_timeout(1500)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
     assert page.locator(".katex-error").count() == 0

@@ -29,6 +29,7 @@ from components.render.numbers import fmt, fmt_probability, fmt_signed
 from core import cross_entropy, grad_logits, softmax, softmax_parts
 from core.explanation import State, explain
 from tests.browser.conftest import ROOT, free_port, wait_healthy
+from tests.browser.waits import wait_until
 
 pytestmark = pytest.mark.browser
 LN3 = math.log(3.0)
@@ -79,7 +80,8 @@ def drawn_p(page: Page) -> list[float]:
 def settled(page: Page, z: list[float], target: int = 0) -> None:
     """Wait until Python has answered for ``z``: every live chart draws core's numbers for it."""
     p = softmax(z).tolist()
-    page.wait_for_function(
+    wait_until(
+        page,
         """(p) => {
             const charts = Array.from(document.querySelectorAll('.sxl-chart'));
             if (!charts.slice(0, 3).every((c) => c.dataset.drawn === 'python')) return false;
@@ -414,7 +416,8 @@ def test_zoom_survives_an_update(page: Page, live_url: str) -> None:
     page.keyboard.press("ArrowRight")
     settled(page, [0.1, LN3, 0.0])
     # the temperature chart has drawn the new logits too (charts are updated one after another)
-    page.wait_for_function(
+    wait_until(
+        page,
         "before => JSON.stringify(document.querySelectorAll('.sxl-chart .js-plotly-plot')[3].data[0].y) !== before",
         arg=before,
     )
@@ -432,7 +435,8 @@ def test_an_old_link_and_a_preset_set_the_live_sliders(page: Page, live_url: str
     page.get_by_role("radio", name="Confident, wrong").click()
     expect(page.locator("input.sxl-range")).to_have_count(3)
     expect(page.locator("input.sxl-range").nth(1)).to_have_value("6")
-    page.wait_for_function(
+    wait_until(
+        page,
         "p => Math.abs(document.querySelector('.sxl-chart .js-plotly-plot').data[0].y[1] - p) < 1e-12",
         arg=float(softmax([-2.0, 6.0, 0.0])[1]),
     )

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from components.render.numbers import fmt
 from core import cross_entropy, softmax
 from tests.browser.test_live import SAMPLER, assert_drawn_quickly, draws_during, thumb_point
+from tests.browser.waits import wait_until
 
 pytestmark = pytest.mark.browser
 LN3 = math.log(3.0)
@@ -64,7 +65,8 @@ def test_a_live_slider_drag_in_explore_follows_the_hand_then_settles_on_core(pag
     assert z1 > 0.5
     z = [z1, LN3, 0.0]
     p = softmax(z).tolist()
-    page.wait_for_function(
+    wait_until(
+        page,
         """(p) => {
             const charts = Array.from(document.querySelectorAll('.sxl-chart'));
             if (!charts.slice(0, 3).every((c) => c.dataset.drawn === 'python')) return false;
@@ -100,7 +102,8 @@ def test_the_learning_chart_updates_without_a_blank_frame(page: Page, app_url: s
     page.get_by_role("button", name="Take one step ▶").click()
     expect(page.get_by_role("button", name="Undo 1 step")).to_be_enabled(timeout=LOAD_TIMEOUT)
     # the descent chart now starts at the new logits 0 + 2·0.8, ln 3 − 2·0.6, 0 − 2·(−0.2)... as core says
-    page.wait_for_function(
+    wait_until(
+        page,
         "old => { const y = document.querySelector('.sxl-chart .js-plotly-plot').data[0].y;"
         " return y.some((v, i) => Math.abs(v - old[i]) > 1e-9); }",
         arg=before,

@@ -21,6 +21,7 @@ from components.render.numbers import fmt
 from core import cross_entropy
 from core.explanation import State, explain
 from tests.browser.test_live import LOAD_TIMEOUT, live_url, module, open_demo, random_logits
+from tests.browser.waits import wait_until
 
 pytestmark = pytest.mark.browser
 __all__ = ["live_url"]  # the fixture, used by name
@@ -82,7 +83,7 @@ def test_a_key_step_onto_a_tie_is_never_called_right(page: Page, app_url: str) -
     page.keyboard.press("ArrowRight")  # z1 = 1.1 = z2
     expect(verdict).to_have_text("Tie: Class 1 and 2", timeout=LOAD_TIMEOUT)
     # Python has answered: the sidebar's z1 and the loss are core's for z = (1.1, 1.1, 0)
-    page.wait_for_function("() => location.href.includes('z1=1.1')", timeout=LOAD_TIMEOUT)
+    wait_until(page, "() => location.href.includes('z1=1.1')", timeout=LOAD_TIMEOUT)
     expect(page.locator(".sxl-headline")).to_have_attribute("data-drawn", "python", timeout=LOAD_TIMEOUT)
     loss = fmt(float(cross_entropy([1.1, 1.1, 0.0], 0)))
     expect(page.locator(".sxl-metric-value").first).to_have_text(loss, timeout=LOAD_TIMEOUT)

@@ -12,6 +12,7 @@ from playwright.sync_api import Page, expect
 from components.figures.network import region_codes
 from core.datasets import DEFAULT_NOISE, make_points, split
 from core.network import TrainConfig, train
+from tests.browser.waits import wait_until
 
 pytestmark = pytest.mark.browser
 LOAD_TIMEOUT = 90_000
@@ -30,7 +31,7 @@ def collect_errors(page: Page) -> list[str]:
 def wait_for_view(page: Page) -> None:
     expect(page.locator(".js-plotly-plot")).to_have_count(4, timeout=LOAD_TIMEOUT)
     expect(page.locator(".katex").first).to_be_visible(timeout=LOAD_TIMEOUT)
-    page.wait_for_function(f"() => document.querySelector('{REGIONS}')._fullData !== undefined")
+    wait_until(page, f"() => document.querySelector('{REGIONS}')._fullData !== undefined")
 
 
 def test_the_regions_animate_in_the_browser_to_cores_last_snapshot(page: Page, app_url: str, screenshots: Path) -> None:
@@ -52,9 +53,10 @@ def test_the_regions_animate_in_the_browser_to_cores_last_snapshot(page: Page, a
     regions.locator(".updatemenu-button").filter(has_text="Play").click()
     # The frames run in the browser (no server round trip): the heatmap's z goes through the
     # snapshots and stops at the last, step 100.
-    page.wait_for_function(f"() => document.querySelector('{REGIONS}').layout.sliders[0].active === 40", timeout=30_000)
+    wait_until(page, f"() => document.querySelector('{REGIONS}').layout.sliders[0].active === 40", timeout=30_000)
     # the slider marks a frame as it starts; its data land once the previous transition is done
-    page.wait_for_function(
+    wait_until(
+        page,
         f"want => {{ const el = document.querySelector('{REGIONS}'); const z = ({CELLS})(el);"
         " return el.layout.title.text.startsWith('step 100') && z.length === want.length"
         " && z.every((v, i) => v === want[i]); }",
