@@ -9,7 +9,7 @@ keeps polling; if the time runs out, it reports the predicate's last error.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
@@ -21,11 +21,17 @@ GUARD = """([source, arg]) => {
 }"""
 
 
-def wait_until(page: Page, predicate: str, arg: Any = None, timeout: float | None = None) -> None:
+def wait_until(
+    page: Page,
+    predicate: str,
+    arg: Any = None,
+    timeout: float | None = None,
+    polling: float | Literal["raf"] | None = None,
+) -> None:
     """Poll ``predicate`` (a JS function of one argument, as for ``wait_for_function``) until it
     returns a truthy value; a throw counts as false while the page is mid-rerun."""
     try:
-        page.wait_for_function(GUARD, arg=[predicate, arg], timeout=timeout)
+        page.wait_for_function(GUARD, arg=[predicate, arg], timeout=timeout, polling=polling)
     except PlaywrightTimeoutError as error:
         last = page.evaluate("() => window.__waitError")
         raise AssertionError(f"timed out waiting for {predicate!r}; its last error: {last}") from error
